@@ -1,0 +1,1 @@
+"""Pure Python rules of the marketing-contacts domain: no I/O, no SQLAlchemy, no widgets."""

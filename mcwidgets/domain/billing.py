@@ -1,0 +1,87 @@
+"""Update dates: when pending contacts become non-marketing and tier requests apply.
+
+Monthly billing: the billing start's day of each month, clamped to the month's last
+day. Annual billing: the first day of each month. Dates are calendar dates in the
+account's time zone; an update date "has passed" from its local midnight on.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from enum import Enum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ValidationError
+
+
+class BillingPeriod(str, Enum):
+    MONTHLY = "monthly"
+    ANNUAL = "annual"
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"unknown time zone {name!r} (use an IANA name such as Europe/Amsterdam)")
+
+
+def local_date(now: datetime, tz: str) -> date:
+    """The calendar date it is in the account's time zone at instant ``now``."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    return now.astimezone(zone(tz)).date()
+
+
+def _month_index(d: date) -> int:
+    return d.year * 12 + (d.month - 1)
+
+
+def _update_date_in_month(index: int, period: BillingPeriod, start: date) -> date:
+    year, month0 = divmod(index, 12)
+    month = month0 + 1
+    if period is BillingPeriod.ANNUAL:
+        return date(year, month, 1)
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(start.day, last))
+
+
+@dataclass(frozen=True)
+class Billing:
+    period: BillingPeriod
+    start: date
+    timezone: str = "UTC"
+
+    def __post_init__(self):
+        object.__setattr__(self, "period", BillingPeriod(self.period))
+        zone(self.timezone)  # fail early on a bad name
+
+    def update_dates_between(self, after: date | None, upto: date) -> list[date]:
+        """Update dates d with after < d <= upto, never before the billing start."""
+        lower = max(after, self.start) if after else self.start
+        dates = []
+        for i in range(_month_index(lower), _month_index(upto) + 1):
+            d = _update_date_in_month(i, self.period, self.start)
+            if d > upto or d <= (after or date.min) or d < self.start:
+                continue
+            dates.append(d)
+        return dates
+
+    def last_update_date(self, today: date) -> date | None:
+        """The latest update date on or before ``today`` (None before the first one)."""
+        for i in (_month_index(today), _month_index(today) - 1):
+            d = _update_date_in_month(i, self.period, self.start)
+            if self.start <= d <= today:
+                return d
+        return None
+
+    def next_update_date(self, today: date) -> date:
+        """The first update date strictly after ``today``."""
+        i = max(_month_index(today), _month_index(self.start))
+        while True:
+            d = _update_date_in_month(i, self.period, self.start)
+            if d > today and d >= self.start:
+                return d
+            i += 1

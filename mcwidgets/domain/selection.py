@@ -1,0 +1,83 @@
+"""What an action applies to: explicit ids, a filter, a list, or "all matching except"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import ValidationError
+
+MAX_IDS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Selection:
+    ids: tuple[int, ...] | None = None
+    filter: dict | None = None  # the filter JSON (see domain.filters)
+    list_name: str | None = None
+    exclude_ids: tuple[int, ...] = field(default_factory=tuple)
+
+    def __post_init__(self):
+        given = [x is not None for x in (self.ids, self.filter, self.list_name)]
+        if sum(given) != 1:
+            raise ValidationError("a selection needs exactly one of: ids, a filter, a list")
+        if self.ids is not None:
+            object.__setattr__(self, "ids", tuple(_as_ids(self.ids)))
+        object.__setattr__(self, "exclude_ids", tuple(_as_ids(self.exclude_ids)))
+
+    @classmethod
+    def of_ids(cls, ids) -> "Selection":
+        return cls(ids=tuple(ids))
+
+    def describe(self) -> str:
+        if self.ids is not None:
+            text = f"{len(self.ids)} chosen contact(s)"
+        elif self.list_name is not None:
+            text = f"list {self.list_name!r}"
+        else:
+            try:
+                from .filters import describe_filter
+
+                text = describe_filter(self.filter)
+            except Exception:  # a description must never break an action
+                text = "a filter"
+        if self.exclude_ids:
+            text += f" except {len(self.exclude_ids)}"
+        return text
+
+
+def _as_ids(values) -> list[int]:
+    out = []
+    for v in values:
+        try:
+            i = int(v)
+        except (TypeError, ValueError):
+            raise ValidationError(f"contact id {v!r} is not a whole number")
+        if i <= 0:
+            raise ValidationError(f"contact id {i} is not valid")
+        out.append(i)
+    if len(out) > MAX_IDS:
+        raise ValidationError(f"too many contact ids ({len(out):,}; at most {MAX_IDS:,}): use a filter")
+    return out
+
+
+def parse_ids(text: str) -> tuple[int, ...]:
+    """'1,2, 3' -> (1, 2, 3); ranges '5-9' are accepted too."""
+    ids: list[int] = []
+    for part in str(text).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "-" in part[1:]:
+            lo, hi = part.split("-", 1)
+            try:
+                a, b = int(lo), int(hi)
+            except ValueError:
+                raise ValidationError(f"bad id range {part!r}")
+            if b < a or b - a > MAX_IDS:
+                raise ValidationError(f"bad id range {part!r}")
+            ids.extend(range(a, b + 1))
+        else:
+            ids.extend(_as_ids([part]))
+    if not ids:
+        raise ValidationError("no contact ids given")
+    return tuple(_as_ids(ids))

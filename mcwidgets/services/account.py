@@ -1,0 +1,149 @@
+"""The account: billing, edition and tier; next update date; tier requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from ..domain import tiers
+from ..domain.actors import Actor, ActorKind
+from ..domain.billing import Billing, BillingPeriod, local_date
+from ..domain.errors import ValidationError
+from ..store import queries
+from ..store.models import Account
+from .context import Context
+from .permissions import require_admin
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    name: str
+    billing_period: str
+    billing_start: date
+    timezone: str
+    edition: str
+    tier: int
+    requested_tier: int | None
+    last_update_processed: date | None
+    next_update_date: date
+    today: date
+    spike_limit: int | None
+    price_table: dict | None
+
+
+def billing_of(account: Account) -> Billing:
+    return Billing(BillingPeriod(account.billing_period), account.billing_start, account.timezone)
+
+
+def ensure_account(session: Session, now: datetime) -> Account:
+    """The account row, created with sensible defaults the first time a store is used."""
+    account = queries.get_account(session)
+    if account is None:
+        today = now.date()
+        account = Account(id=1, name="My company", billing_period="monthly", billing_start=today,
+                          timezone="UTC", edition="professional",
+                          tier=tiers.DEFAULT_STEPS[tiers.Edition.PROFESSIONAL].included,
+                          last_update_processed=today, created_at=now)
+        session.add(account)
+        session.flush()
+    return account
+
+
+def info(session: Session, now: datetime) -> AccountInfo:
+    account = ensure_account(session, now)
+    today = local_date(now, account.timezone)
+    return AccountInfo(
+        name=account.name, billing_period=account.billing_period, billing_start=account.billing_start,
+        timezone=account.timezone, edition=account.edition, tier=account.tier,
+        requested_tier=account.requested_tier, last_update_processed=account.last_update_processed,
+        next_update_date=billing_of(account).next_update_date(today), today=today,
+        spike_limit=account.spike_limit, price_table=account.price_table,
+    )
+
+
+def get_info(ctx: Context) -> AccountInfo:
+    with ctx.write() as session:  # write: creates the account on first use
+        return info(session, ctx.now())
+
+
+def configure(ctx: Context, actor: Actor, *, billing: str | None = None, start: date | str | None = None,
+              edition: str | None = None, tier: int | None = None, timezone: str | None = None,
+              name: str | None = None, spike_limit: int | None = None,
+              tier_steps: dict | None = None, price_table: dict | None = None) -> AccountInfo:
+    """Change billing, edition, tier or time zone (admins only).
+
+    Changing the billing start or period does not roll over anything by itself:
+    the last processed update date is kept, so only dates after it can come due.
+    A lower tier is a request that applies at the next update date if the count fits.
+    """
+    from .rollover import apply_due_rollovers
+
+    with ctx.write() as session:
+        require_admin(session, actor, "change the account settings")
+        now = ctx.now()
+        account = ensure_account(session, now)
+        apply_due_rollovers(session, ctx)
+        if name is not None:
+            account.name = name
+        if billing is not None:
+            try:
+                account.billing_period = BillingPeriod(billing).value
+            except ValueError:
+                raise ValidationError(f"unknown billing period {billing!r} (monthly or annual)")
+        if start is not None:
+            account.billing_start = _parse_date(start, "billing start")
+        if timezone is not None:
+            Billing(BillingPeriod(account.billing_period), account.billing_start, timezone)
+            account.timezone = timezone
+        if tier_steps is not None:
+            for ed, st in tier_steps.items():
+                tiers.Edition(ed)
+                tiers.TierSteps(int(st["included"]), int(st["step"]))
+            account.tier_steps = tier_steps
+        if price_table is not None:
+            account.price_table = price_table
+        if spike_limit is not None:
+            if spike_limit < 0:
+                raise ValidationError("the spike limit cannot be negative")
+            account.spike_limit = spike_limit
+        count = queries.marketing_count(session)
+        if edition is not None:
+            try:
+                account.edition = tiers.Edition(edition).value
+            except ValueError:
+                raise ValidationError(f"unknown edition {edition!r} (starter, professional or enterprise)")
+            steps = tiers.steps_for(account.edition, account.tier_steps)
+            if not steps.is_valid(account.tier):
+                # The old edition's tier does not exist in the new one: the smallest that fits.
+                account.tier = steps.tiers_fitting(max(count, account.tier))
+        if tier is not None:
+            tiers.validate_tier(account.edition, tier, account.tier_steps)
+            if tier >= account.tier:
+                account.tier, account.requested_tier = tier, None
+            else:
+                account.requested_tier = tier  # applies at the next update date, if it fits
+        account.tier = tiers.tier_after_change(account.edition, account.tier, count, account.tier_steps)
+        result = info(session, now)
+    return result
+
+
+def check_tier_upgrade(session: Session, account: Account) -> tuple[int, int]:
+    """Upgrade at once if the marketing count exceeds the tier; returns (before, after)."""
+    before = account.tier
+    account.tier = tiers.tier_after_change(account.edition, account.tier,
+                                           queries.marketing_count(session), account.tier_steps)
+    return before, account.tier
+
+
+def _parse_date(value, what: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(f"bad {what} {value!r} (use YYYY-MM-DD)")
+
+
+SYSTEM_ADMIN = Actor(ActorKind.SYSTEM, "system")

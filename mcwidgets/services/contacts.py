@@ -1,0 +1,130 @@
+"""Creating contacts, with the default marketing status of the tool that creates them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.actors import Actor
+from ..domain.contacts import DEFAULT_STATUS_BY_SOURCE, LifecycleStage, Source, normalize_email
+from ..domain.errors import Conflict, NotFound, ValidationError
+from ..domain.status import Status
+from ..store.models import Contact, SourceDefault
+from ..store.transitions import write_audit_rows
+from .account import check_tier_upgrade, ensure_account
+from .actions import start_action
+from .context import Context
+from .permissions import require_admin, require_edit_marketing, require_user
+from .rollover import apply_due_rollovers
+from .status import ActionResult
+
+
+def default_statuses(session: Session) -> dict[Source, Status]:
+    """The default status of each source tool: the spec's defaults, overridden by settings."""
+    result = dict(DEFAULT_STATUS_BY_SOURCE)
+    for row in session.scalars(select(SourceDefault)):
+        try:
+            result[Source(row.source)] = Status(row.status)
+        except ValueError:
+            continue  # a tool this version does not know: ignore rather than fail
+    return result
+
+
+def get_default_statuses(ctx: Context) -> dict[str, str]:
+    with ctx.read() as session:
+        return {s.value: st.value for s, st in default_statuses(session).items()}
+
+
+def set_default_status(ctx: Context, actor: Actor, source: str, status: str) -> dict[str, str]:
+    """Change a source tool's default status (admins only)."""
+    src, st = Source.parse(source), Status.parse(status)
+    with ctx.write() as session:
+        require_admin(session, actor, "change default statuses")
+        row = session.get(SourceDefault, src.value)
+        if row is None:
+            session.add(SourceDefault(source=src.value, status=st.value))
+        else:
+            row.status = st.value
+    return get_default_statuses(ctx)
+
+
+@dataclass(frozen=True)
+class NewContact:
+    email: str
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    country: str | None = None
+    lifecycle_stage: str | None = None
+    last_activity_at: datetime | None = None
+    hard_bounced: bool = False
+    unsubscribed: bool = False
+
+
+def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: str = "manual",
+                   status: str | None = None) -> tuple[int, ActionResult]:
+    """Create one contact; its status is ``status`` if given, else its tool's default.
+
+    Setting it as marketing explicitly needs the "Edit marketing contacts" permission.
+    The creation is an action with one audit row (from nothing to its status).
+    """
+    src = Source.parse(source)
+    email = normalize_email(contact.email)
+    stage = LifecycleStage.parse(contact.lifecycle_stage).value if contact.lifecycle_stage else None
+    with ctx.write() as session:
+        require_user(session, actor)
+        account = ensure_account(session, ctx.now())
+        apply_due_rollovers(session, ctx)
+        chosen = Status.parse(status) if status is not None else default_statuses(session)[src]
+        if status is not None and chosen is Status.MARKETING:
+            require_edit_marketing(session, actor)
+        if session.scalar(select(Contact.id).where(Contact.email == email)) is not None:
+            raise Conflict(f"a contact with email {email} exists already")
+        now = ctx.now()
+        action = start_action(session, "create", actor, now, description=f"create {email} ({src.value})")
+        row = Contact(email=email, first_name=_text(contact.first_name), last_name=_text(contact.last_name),
+                      company=_text(contact.company), country=_text(contact.country), lifecycle_stage=stage,
+                      source=src.value, created_at=now, last_activity_at=contact.last_activity_at,
+                      hard_bounced=bool(contact.hard_bounced), unsubscribed=bool(contact.unsubscribed),
+                      marketing_status=chosen.value, pending_non_marketing=False,
+                      prev_marketing_status=None, prev_pending=None,
+                      last_action_id=action.id, status_changed_at=now)
+        session.add(row)
+        session.flush()
+        write_audit_rows(session, action.id, now)
+        before, after = check_tier_upgrade(session, account)
+        action.matched = action.changed = 1
+        return row.id, ActionResult(action.id, "create", 1, 1, before, after)
+
+
+def get_contact(ctx: Context, contact_id: int) -> dict:
+    with ctx.read() as session:
+        row = session.get(Contact, contact_id)
+        if row is None:
+            raise NotFound(f"no contact with id {contact_id}")
+        return contact_dict(row)
+
+
+CONTACT_FIELDS = ("id", "email", "first_name", "last_name", "company", "country", "lifecycle_stage",
+                  "source", "created_at", "last_activity_at", "hard_bounced", "unsubscribed",
+                  "marketing_status", "pending_non_marketing")
+
+
+def contact_dict(row: Contact) -> dict:
+    return {f: getattr(row, f) for f in CONTACT_FIELDS}
+
+
+def _text(value: str | None, limit: int = 200) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    if len(value) > limit:
+        raise ValidationError(f"text too long ({len(value)} characters, at most {limit}): {value[:40]!r}...")
+    return value or None
+
+
+__all__ = ["NewContact", "create_contact", "get_contact", "default_statuses", "set_default_status",
+           "get_default_statuses", "CONTACT_FIELDS", "contact_dict"]

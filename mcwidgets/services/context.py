@@ -1,0 +1,67 @@
+"""The context every service runs in: the store, the clock, and transactions."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Iterator
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from ..store import migrate
+from ..store.engine import WRITE, make_engine
+from ..store.models import Account
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Context:
+    engine: Engine
+    clock: Callable[[], datetime] = utc_now
+    # Hook for the tests of "a failure midway changes nothing": called between the
+    # steps of a write use case with the step's name.
+    checkpoint: Callable[[str], None] = field(default=lambda step: None)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, now: datetime | None = None, migrate_schema: bool = True) -> "Context":
+        engine = make_engine(url)
+        if migrate_schema:
+            migrate.upgrade(engine)
+        clock = (lambda: now) if now is not None else utc_now
+        return cls(engine=engine, clock=clock)
+
+    def now(self) -> datetime:
+        """The current instant as naive UTC, the form stored in the database."""
+        t = self.clock()
+        if t.tzinfo is not None:
+            t = t.astimezone(timezone.utc).replace(tzinfo=None)
+        return t
+
+    def now_aware(self) -> datetime:
+        return self.now().replace(tzinfo=timezone.utc)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction that commits on success and rolls back on any error.
+
+        Writers are serialised on the account row (PostgreSQL: SELECT ... FOR
+        UPDATE; SQLite: BEGIN IMMEDIATE), so the status counts, the tier and the
+        rollover date that a use case reads stay true until it commits.
+        """
+        with Session(self.engine.execution_options(**{WRITE: True}), expire_on_commit=False) as session:
+            with session.begin():
+                session.execute(select(Account.id).where(Account.id == 1).with_for_update())
+                yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

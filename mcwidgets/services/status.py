@@ -1,0 +1,76 @@
+"""Set contacts as marketing or non-marketing: the spec's status table as use cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..domain.actors import Actor
+from ..domain.selection import Selection
+from ..store.models import Contact
+from ..store.selection import selection_where
+from ..store.transitions import apply_transition
+from .account import check_tier_upgrade, ensure_account
+from .actions import start_action
+from .context import Context
+from .permissions import require_edit_marketing, require_user
+from .rollover import apply_due_rollovers
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    action_id: int
+    kind: str
+    matched: int  # contacts the selection named
+    changed: int  # contacts whose status or pending flag changed
+    tier_before: int
+    tier_after: int
+
+
+def set_marketing(ctx: Context, actor: Actor, selection: Selection) -> ActionResult:
+    """Non-marketing contacts become marketing at once; pending ones are cancelled.
+
+    Needs the "Edit marketing contacts" permission. May upgrade the tier at once.
+    """
+    return _change(ctx, actor, selection, "set_marketing", needs_permission=True)
+
+
+def set_non_marketing(ctx: Context, actor: Actor, selection: Selection) -> ActionResult:
+    """Marketing contacts become pending: they leave at the next update date."""
+    return _change(ctx, actor, selection, "set_non_marketing", needs_permission=False)
+
+
+def _change(ctx: Context, actor: Actor, selection: Selection, transition: str,
+            *, needs_permission: bool) -> ActionResult:
+    with ctx.write() as session:
+        if needs_permission:
+            require_edit_marketing(session, actor)
+        else:
+            require_user(session, actor)
+        account = ensure_account(session, ctx.now())
+        apply_due_rollovers(session, ctx)
+        now = ctx.now()
+        where = selection_where(selection, now=now, tz=account.timezone)
+        matched = session.scalar(select(func.count()).select_from(Contact).where(where)) or 0
+        action = start_action(session, transition, actor, now, description=selection.describe())
+        ctx.checkpoint("action-recorded")
+        changed = apply_transition(session, transition, where, action.id, now)
+        ctx.checkpoint("contacts-updated")
+        tier_before = tier_after = account.tier
+        if transition == "set_marketing":  # only this can raise the count
+            tier_before, tier_after = check_tier_upgrade(session, account)
+        action.matched, action.changed = matched, changed
+        action.details = {"tier_before": tier_before, "tier_after": tier_after}
+        return ActionResult(action.id, transition, matched, changed, tier_before, tier_after)
+
+
+def contact_state(ctx: Context, contact_id: int) -> tuple[str, bool] | None:
+    """(status, pending) of one contact, or None if there is no such contact."""
+    with ctx.read() as session:
+        row = session.execute(
+            select(Contact.marketing_status, Contact.pending_non_marketing).where(Contact.id == contact_id)
+        ).one_or_none()
+        return (row[0], bool(row[1])) if row else None
+
+

@@ -1,0 +1,99 @@
+"""Status and usage figures, alerts and usage snapshots over time."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain import tiers
+from ..store import queries
+from ..store.models import UsageSnapshot
+from .account import info
+from .context import Context
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    marketing: int
+    non_marketing: int
+    pending: int
+    total: int
+    tier: int
+    edition: str
+    next_update_date: date
+    projected_marketing: int
+    requested_tier: int | None
+    usage_percent: float
+    alerts: tuple[str, ...]
+
+    def as_json(self) -> dict:
+        """The `status --json` keys (public interface: keep them)."""
+        d = asdict(self)
+        d["next_update_date"] = self.next_update_date.isoformat()
+        d["alerts"] = list(self.alerts)
+        return d
+
+
+def status(ctx: Context) -> StatusReport:
+    """Counts, tier and next update date; applies due rollovers first, so figures are current."""
+    from .rollover import apply_due_rollovers
+
+    with ctx.write() as session:
+        apply_due_rollovers(session, ctx)
+        report = _report(session, ctx.now())
+        ensure_daily_snapshot(session, ctx.now(), report)
+        return report
+
+
+def _report(session: Session, now: datetime) -> StatusReport:
+    acc = info(session, now)
+    c = queries.status_counts(session)
+    return StatusReport(
+        marketing=c.marketing, non_marketing=c.non_marketing, pending=c.pending, total=c.total,
+        tier=acc.tier, edition=acc.edition, next_update_date=acc.next_update_date,
+        projected_marketing=c.projected_marketing, requested_tier=acc.requested_tier,
+        usage_percent=round(100.0 * c.marketing / acc.tier, 1) if acc.tier else 0.0,
+        alerts=tuple(tiers.alerts(c.marketing, acc.tier)),
+    )
+
+
+def take_snapshot(session: Session, now: datetime, tier: int, reason: str) -> UsageSnapshot:
+    c = queries.status_counts(session)
+    snap = UsageSnapshot(taken_at=now, marketing=c.marketing, pending=c.pending,
+                         non_marketing=c.non_marketing, total=c.total, tier=tier, reason=reason)
+    session.add(snap)
+    return snap
+
+
+def ensure_daily_snapshot(session: Session, now: datetime, report: StatusReport) -> None:
+    """At least one snapshot a day: taken when figures are read and none exists for today."""
+    since = now - timedelta(days=1)
+    if session.scalar(select(UsageSnapshot.id).where(UsageSnapshot.taken_at > since).limit(1)) is None:
+        session.add(UsageSnapshot(taken_at=now, marketing=report.marketing, pending=report.pending,
+                                  non_marketing=report.non_marketing, total=report.total,
+                                  tier=report.tier, reason="daily"))
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    taken_at: datetime
+    marketing: int
+    pending: int
+    non_marketing: int
+    total: int
+    tier: int
+    reason: str
+
+
+def history(ctx: Context, days: int = 365) -> list[SnapshotRow]:
+    """Usage snapshots of the last ``days`` days, oldest first, for the chart."""
+    since = ctx.now() - timedelta(days=days)
+    with ctx.read() as session:
+        rows = session.scalars(
+            select(UsageSnapshot).where(UsageSnapshot.taken_at >= since).order_by(UsageSnapshot.taken_at)
+        )
+        return [SnapshotRow(r.taken_at, r.marketing, r.pending, r.non_marketing, r.total, r.tier, r.reason)
+                for r in rows]

@@ -1,0 +1,1 @@
+"""Adapters to the database: SQLAlchemy models, engine set-up, migrations and SQL."""
