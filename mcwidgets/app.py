@@ -39,6 +39,19 @@ class App:
     def __init__(self, ctx: Context, user: str | None = None):
         self.ctx = ctx
         self.user = user
+        self._listeners: list = []
+
+    def on_change(self, callback) -> None:
+        """Call ``callback()`` after every action that may change counts (widgets refresh)."""
+        self._listeners.append(callback)
+
+    def changed(self) -> None:
+        for callback in list(self._listeners):
+            callback()
+
+    def _notify(self, result):
+        self.changed()
+        return result
 
     @classmethod
     def open(cls, db_url: str | None = None, *, now=None, user: str | None = None) -> "App":
@@ -46,7 +59,9 @@ class App:
 
     def as_user(self, name: str) -> "App":
         """The same store, acting as another user."""
-        return App(self.ctx, name)
+        app = App(self.ctx, name)
+        app._listeners = self._listeners  # one dashboard, one set of views to refresh
+        return app
 
     @property
     def actor(self) -> Actor:
@@ -73,17 +88,18 @@ class App:
 
     # status changes
     def set_marketing(self, ids=None, *, filter=None, list=None, exclude=()) -> status.ActionResult:
-        return status.set_marketing(self.ctx, self.actor, selection(ids, filter, list, exclude))
+        return self._notify(status.set_marketing(self.ctx, self.actor, selection(ids, filter, list, exclude)))
 
     def set_non_marketing(self, ids=None, *, filter=None, list=None, exclude=()) -> status.ActionResult:
-        return status.set_non_marketing(self.ctx, self.actor, selection(ids, filter, list, exclude))
+        return self._notify(status.set_non_marketing(self.ctx, self.actor, selection(ids, filter, list, exclude)))
 
     def rollover(self) -> rollover.RolloverResult:
-        return rollover.rollover(self.ctx)
+        return self._notify(rollover.rollover(self.ctx))
 
     def create_contact(self, email: str, *, source: str = "manual", status: str | None = None, **fields) -> int:
         cid, _ = contacts.create_contact(self.ctx, self.actor, contacts.NewContact(email=email, **fields),
                                          source=source, status=status)
+        self.changed()
         return cid
 
     def contact(self, contact_id: int) -> dict:
@@ -91,7 +107,7 @@ class App:
 
     # account and users
     def configure_account(self, **changes) -> account.AccountInfo:
-        return account.configure(self.ctx, self.actor_or_system, **changes)
+        return self._notify(account.configure(self.ctx, self.actor_or_system, **changes))
 
     def users(self) -> list[users.UserRow]:
         return users.list_users(self.ctx)
@@ -111,7 +127,7 @@ class App:
     def demo(self, contacts: int = 10_000, seed: int = 42, progress=None):
         from .services import demo
 
-        return demo.build_demo(self.ctx, contacts=contacts, seed=seed, progress=progress)
+        return self._notify(demo.build_demo(self.ctx, contacts=contacts, seed=seed, progress=progress))
 
     @property
     def actor_or_system(self) -> Actor:
