@@ -44,7 +44,8 @@ def load_contacts(engine: Engine, frame: pd.DataFrame, *, progress: Progress | N
     assigns ids when it is absent). Columns left out get their server defaults or
     NULL. Datetimes are naive UTC (aware ones are converted to UTC). ``progress(done,
     total)`` is called after each chunk. Emails are loaded as given: callers
-    normalise them (lowercase) first; a duplicate fails the whole load.
+    normalise them (lowercase) first. A duplicate email or a bad value loads nothing
+    and raises ValidationError.
     """
     unknown = [c for c in frame.columns if c not in CONTACT_COLUMNS]
     if unknown:
@@ -58,11 +59,17 @@ def load_contacts(engine: Engine, frame: pd.DataFrame, *, progress: Progress | N
     values = [_column_values(frame[name], CONTACTS.c[name].type) for name in columns]
     rows = zip(*values)
     if is_sqlite(engine):
-        _load_sqlite(engine, columns, rows, total, progress, chunk_size)
+        load = _load_sqlite
     elif is_postgres(engine):
-        _load_postgres(engine, columns, rows, total, progress, chunk_size)
+        load = _load_postgres
     else:
         raise ValidationError(f"bulk loading is not supported on {engine.dialect.name}")
+    dbapi = engine.dialect.loaded_dbapi
+    try:
+        load(engine, columns, rows, total, progress, chunk_size)
+    except (dbapi.IntegrityError, dbapi.DataError) as e:
+        # The driver's own error (we bypass SQLAlchemy); nothing was loaded.
+        raise ValidationError(f"contacts not loaded: {str(e).strip()}") from e
     return total
 
 
@@ -106,7 +113,12 @@ def _datetime_strings(series: pd.Series) -> list:
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         s = s.dt.tz_convert("UTC").dt.tz_localize(None)
     arr = s.to_numpy(dtype="datetime64[us]")
-    strings = np.char.replace(np.datetime_as_string(arr, unit="us"), "T", " ").astype(object)
+    # Fixed width 'YYYY-MM-DDTHH:MM:SS.ffffff' (years 0001-9999, as Python datetimes);
+    # the 'T' is overwritten in place through a view of the UCS-4 code points.
+    text = arr.astype("U26")
+    if len(text):
+        text.view(np.uint32).reshape(len(text), 26)[:, 10] = ord(" ")
+    strings = text.astype(object)
     strings[np.isnat(arr)] = None
     return strings.tolist()
 
