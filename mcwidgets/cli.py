@@ -8,6 +8,7 @@ stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -172,7 +173,7 @@ def cmd_set_status(app: App, args) -> int:
     ids = parse_ids(args.ids)
     result = app.set_marketing(ids) if args.status == "marketing" else app.set_non_marketing(ids)
     if args.json:
-        print(json.dumps(result.__dict__, indent=2))
+        print(json.dumps(dataclasses.asdict(result), indent=2))
         return 0
     verb = "set as marketing" if args.status == "marketing" else "set as non-marketing (pending until the next update date)"
     print(f"action {result.action_id}: {result.changed:,} of {result.matched:,} matching contacts {verb}")

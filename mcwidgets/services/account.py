@@ -78,13 +78,12 @@ def configure(ctx: Context, actor: Actor, *, billing: str | None = None, start: 
     the last processed update date is kept, so only dates after it can come due.
     A lower tier is a request that applies at the next update date if the count fits.
     """
-    from .rollover import apply_due_rollovers
+    from .rollover import action_session
 
-    with ctx.write() as session:
+    with action_session(ctx) as session:
         require_admin(session, actor, "change the account settings")
         now = ctx.now()
         account = ensure_account(session, now)
-        apply_due_rollovers(session, ctx)
         if name is not None:
             account.name = name
         if billing is not None:

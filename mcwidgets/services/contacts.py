@@ -18,7 +18,7 @@ from .account import check_tier_upgrade, ensure_account
 from .actions import start_action
 from .context import Context
 from .permissions import require_admin, require_edit_marketing, require_user
-from .rollover import apply_due_rollovers
+from .rollover import action_session
 from .status import ActionResult
 
 
@@ -74,10 +74,9 @@ def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: s
     src = Source.parse(source)
     email = normalize_email(contact.email)
     stage = LifecycleStage.parse(contact.lifecycle_stage).value if contact.lifecycle_stage else None
-    with ctx.write() as session:
+    with action_session(ctx) as session:
         require_user(session, actor)
         account = ensure_account(session, ctx.now())
-        apply_due_rollovers(session, ctx)
         chosen = Status.parse(status) if status is not None else default_statuses(session)[src]
         if status is not None and chosen is Status.MARKETING:
             require_edit_marketing(session, actor)

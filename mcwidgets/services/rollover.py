@@ -7,8 +7,10 @@ applies due rollovers first, and `mcwidgets rollover` runs it from a scheduler.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import Iterator
 
 from sqlalchemy.orm import Session
 
@@ -62,3 +64,17 @@ def apply_due_rollovers(session: Session, ctx: Context) -> RolloverResult:
         changed += n
         action_ids.append(action.id)
     return RolloverResult(tuple(due), changed, tier_before, account.tier, tuple(action_ids))
+
+
+@contextmanager
+def action_session(ctx: Context) -> Iterator[Session]:
+    """The transaction of a write use case, with due rollovers applied first.
+
+    Due update dates are committed on their own before the action starts, so an
+    action that is refused or fails rolls back only itself, never the rollover.
+    The action's transaction checks again, in case a date passed in between.
+    """
+    rollover(ctx)
+    with ctx.write() as session:
+        apply_due_rollovers(session, ctx)
+        yield session

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ..domain.actors import Actor
+from ..domain.forecast import Forecast
 from ..domain.selection import Selection
 from ..store.models import Contact
 from ..store.selection import selection_where
@@ -14,8 +15,9 @@ from ..store.transitions import apply_transition
 from .account import check_tier_upgrade, ensure_account
 from .actions import start_action
 from .context import Context
+from .forecast import forecast_where
 from .permissions import require_edit_marketing, require_user
-from .rollover import apply_due_rollovers
+from .rollover import action_session
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class ActionResult:
     changed: int  # contacts whose status or pending flag changed
     tier_before: int
     tier_after: int
+    forecast: Forecast | None = None  # as computed inside the action's transaction
 
 
 def set_marketing(ctx: Context, actor: Actor, selection: Selection) -> ActionResult:
@@ -43,16 +46,15 @@ def set_non_marketing(ctx: Context, actor: Actor, selection: Selection) -> Actio
 
 def _change(ctx: Context, actor: Actor, selection: Selection, transition: str,
             *, needs_permission: bool) -> ActionResult:
-    with ctx.write() as session:
+    with action_session(ctx) as session:
         if needs_permission:
             require_edit_marketing(session, actor)
         else:
             require_user(session, actor)
         account = ensure_account(session, ctx.now())
-        apply_due_rollovers(session, ctx)
         now = ctx.now()
         where = selection_where(selection, now=now, tz=account.timezone)
-        matched = session.scalar(select(func.count()).select_from(Contact).where(where)) or 0
+        fc = forecast_where(session, account, transition, where)
         action = start_action(session, transition, actor, now, description=selection.describe())
         ctx.checkpoint("action-recorded")
         changed = apply_transition(session, transition, where, action.id, now)
@@ -60,9 +62,9 @@ def _change(ctx: Context, actor: Actor, selection: Selection, transition: str,
         tier_before = tier_after = account.tier
         if transition == "set_marketing":  # only this can raise the count
             tier_before, tier_after = check_tier_upgrade(session, account)
-        action.matched, action.changed = matched, changed
-        action.details = {"tier_before": tier_before, "tier_after": tier_after}
-        return ActionResult(action.id, transition, matched, changed, tier_before, tier_after)
+        action.matched, action.changed = fc.selected, changed
+        action.details = {"tier_before": tier_before, "tier_after": tier_after, "forecast": fc.as_json()}
+        return ActionResult(action.id, transition, fc.selected, changed, tier_before, tier_after, fc)
 
 
 def contact_state(ctx: Context, contact_id: int) -> tuple[str, bool] | None:

@@ -39,10 +39,9 @@ class StatusReport:
 
 def status(ctx: Context) -> StatusReport:
     """Counts, tier and next update date; applies due rollovers first, so figures are current."""
-    from .rollover import apply_due_rollovers
+    from .rollover import action_session
 
-    with ctx.write() as session:
-        apply_due_rollovers(session, ctx)
+    with action_session(ctx) as session:
         report = _report(session, ctx.now())
         ensure_daily_snapshot(session, ctx.now(), report)
         return report

@@ -2,43 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from ..domain.forecast import Counts
 from ..domain.status import Status
 from .models import Account, Contact, User
 
 
-@dataclass(frozen=True)
-class Counts:
-    marketing: int  # includes pending: they still count until the update date
-    pending: int
-    non_marketing: int
-
-    @property
-    def total(self) -> int:
-        return self.marketing + self.non_marketing
-
-    @property
-    def projected_marketing(self) -> int:
-        """Marketing contacts left after the next update date."""
-        return self.marketing - self.pending
-
-
 def status_counts(session: Session, where: ColumnElement[bool] | None = None) -> Counts:
-    """Marketing, pending and non-marketing counts in one scan (of ``where`` if given)."""
-    is_m = Contact.marketing_status == Status.MARKETING.value
-    stmt = select(
-        func.count(),
-        func.coalesce(func.sum(case((is_m, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((is_m & Contact.pending_non_marketing, 1), else_=0)), 0),
-    ).select_from(Contact)
+    """Marketing, pending and non-marketing counts (of the contacts matching ``where``).
+
+    Grouped by the two status columns, so without ``where`` it reads only the
+    (marketing_status, pending) index, not the table.
+    """
+    stmt = (select(Contact.marketing_status, Contact.pending_non_marketing, func.count())
+            .group_by(Contact.marketing_status, Contact.pending_non_marketing))
     if where is not None:
         stmt = stmt.where(where)
-    total, marketing, pending = session.execute(stmt).one()
-    return Counts(marketing=int(marketing), pending=int(pending), non_marketing=int(total - marketing))
+    marketing = pending = non_marketing = 0
+    for status, is_pending, n in session.execute(stmt):
+        if status == Status.MARKETING.value:
+            marketing += n
+            pending += n if is_pending else 0
+        else:
+            non_marketing += n
+    return Counts(marketing=marketing, pending=pending, non_marketing=non_marketing)
+
+
+def status_counts_with(session: Session, where: ColumnElement[bool]) -> tuple[Counts, Counts]:
+    """Overall counts and the counts within ``where``."""
+    return status_counts(session), status_counts(session, where)
 
 
 def marketing_count(session: Session) -> int:

@@ -1,0 +1,114 @@
+"""What an action does to the counts and the tier, now and at the next update date.
+
+Pure arithmetic over counts, so the same rules serve the wizard's review step,
+the grid's confirmation dialog, workflow dry-runs and the CLI's --dry-run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import tiers
+
+
+@dataclass(frozen=True)
+class Counts:
+    marketing: int  # includes pending: they still count until the update date
+    pending: int
+    non_marketing: int
+
+    @property
+    def total(self) -> int:
+        return self.marketing + self.non_marketing
+
+    @property
+    def projected_marketing(self) -> int:
+        """Marketing contacts left after the next update date."""
+        return self.marketing - self.pending
+
+
+@dataclass(frozen=True)
+class Side:
+    """Counts and tier at one moment, before or after the action."""
+
+    marketing: int
+    pending: int
+    non_marketing: int
+    tier: int
+    marketing_at_update: int  # after the next update date
+    tier_at_update: int
+    cost: float | None = None
+    cost_at_update: float | None = None
+
+
+@dataclass(frozen=True)
+class Forecast:
+    transition: str
+    selected: int  # contacts the selection names
+    changes: int  # contacts whose state the action changes
+    before: Side
+    after: Side
+
+    @property
+    def tier_change(self) -> int:
+        return self.after.tier - self.before.tier
+
+    @property
+    def tier_change_at_update(self) -> int:
+        return self.after.tier_at_update - self.before.tier_at_update
+
+    @property
+    def saving_at_update(self) -> int:
+        """Marketing contacts fewer after the next update date thanks to the action."""
+        return self.before.marketing_at_update - self.after.marketing_at_update
+
+    def as_json(self) -> dict:
+        from dataclasses import asdict
+
+        d = asdict(self)
+        d.update(tier_change=self.tier_change, tier_change_at_update=self.tier_change_at_update,
+                 saving_at_update=self.saving_at_update)
+        return d
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The account's side of a forecast: edition, tier, requested tier, prices."""
+
+    edition: str
+    tier: int
+    requested_tier: int | None = None
+    tier_steps: dict | None = None
+    price_table: dict | None = None
+
+    def cost(self, tier: int) -> float | None:
+        """Monthly price of a tier from the optional table {edition: {tier: price}}."""
+        table = (self.price_table or {}).get(self.edition) or {}
+        price = table.get(str(tier), table.get(tier))
+        return float(price) if price is not None else None
+
+
+def after_transition(transition: str, overall: Counts, selected: Counts) -> tuple[Counts, int]:
+    """Overall counts after applying ``transition`` to ``selected``, and how many change."""
+    if transition == "set_non_marketing":
+        moved = selected.marketing - selected.pending  # marketing, not yet pending
+        return Counts(overall.marketing, overall.pending + moved, overall.non_marketing), moved
+    if transition == "set_marketing":
+        gained, cancelled = selected.non_marketing, selected.pending
+        return (Counts(overall.marketing + gained, overall.pending - cancelled, overall.non_marketing - gained),
+                gained + cancelled)
+    raise ValueError(f"no forecast for {transition!r}")
+
+
+def side(counts: Counts, plan: Plan, tier: int) -> Side:
+    at_update = counts.projected_marketing
+    tier_at_update = tiers.tier_at_update_date(tier, plan.requested_tier, at_update)
+    return Side(counts.marketing, counts.pending, counts.non_marketing, tier, at_update, tier_at_update,
+                plan.cost(tier), plan.cost(tier_at_update))
+
+
+def forecast(transition: str, overall: Counts, selected: Counts, plan: Plan) -> Forecast:
+    after_counts, changes = after_transition(transition, overall, selected)
+    tier_after = tiers.tier_after_change(plan.edition, plan.tier, after_counts.marketing, plan.tier_steps)
+    return Forecast(transition, selected.total, changes,
+                    before=side(overall, plan, plan.tier), after=side(after_counts, plan, tier_after))

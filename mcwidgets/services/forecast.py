@@ -1,0 +1,33 @@
+"""The savings forecast every status-changing action shows (and records) before it commits."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import Session
+
+from ..domain.forecast import Forecast, Plan, forecast
+from ..domain.selection import Selection
+from ..store import queries
+from ..store.models import Account
+from ..store.selection import selection_where
+from .account import ensure_account
+from .context import Context
+
+
+def plan_of(account: Account) -> Plan:
+    return Plan(account.edition, account.tier, account.requested_tier, account.tier_steps, account.price_table)
+
+
+def forecast_where(session: Session, account: Account, transition: str, where: ColumnElement[bool]) -> Forecast:
+    overall, selected = queries.status_counts_with(session, where)
+    return forecast(transition, overall, selected, plan_of(account))
+
+
+def forecast_action(ctx: Context, transition: str, selection: Selection) -> Forecast:
+    """What ``transition`` over ``selection`` would do, without doing it (due rollovers applied first)."""
+    from .rollover import action_session
+
+    with action_session(ctx) as session:  # due rollovers first, so figures are current
+        account = ensure_account(session, ctx.now())
+        where = selection_where(selection, now=ctx.now(), tz=account.timezone)
+        return forecast_where(session, account, transition, where)

@@ -1,0 +1,53 @@
+"""Undo: cancel a set-as-non-marketing action as a whole while its contacts are pending.
+
+The contacts restored are exactly those the action changed and no later action
+touched since: their ``last_action_id`` is still the action's. Restoring means
+cancelling "pending", i.e. the set-as-marketing transition, so it needs the
+"Edit marketing contacts" permission like any other path to marketing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, select
+
+from ..domain.actors import Actor
+from ..domain.errors import Conflict, NotFound
+from ..store.models import Action, Contact
+from ..store.transitions import apply_transition
+from .account import ensure_account
+from .actions import start_action
+from .context import Context
+from .permissions import require_edit_marketing, require_user
+from .rollover import action_session
+from .status import ActionResult
+
+UNDOABLE = {"set_non_marketing", "wizard", "workflow_non_marketing"}
+
+
+def undo(ctx: Context, actor: Actor, action_id: int) -> ActionResult:
+    with action_session(ctx) as session:
+        require_user(session, actor)
+        require_edit_marketing(session, actor)
+        account = ensure_account(session, ctx.now())
+        target = session.get(Action, action_id)
+        if target is None:
+            raise NotFound(f"no action with id {action_id}")
+        if target.kind not in UNDOABLE:
+            raise Conflict(f"action {action_id} ({target.kind}) cannot be undone: only actions that set "
+                           "contacts as non-marketing can")
+        if target.undone_by is not None:
+            raise Conflict(f"action {action_id} was already undone by action {target.undone_by}")
+        passed = session.scalar(select(Action.details).where(Action.kind == "rollover", Action.id > action_id)
+                                .order_by(Action.id).limit(1))
+        if passed is not None:
+            when = (passed or {}).get("update_date", "the update date")
+            raise Conflict(f"action {action_id} cannot be undone: the update date ({when}) has passed and "
+                           "its contacts are non-marketing now")
+        now = ctx.now()
+        action = start_action(session, "undo", actor, now, description=f"undo action {action_id}",
+                              details={"undoes": action_id})
+        changed = apply_transition(session, "set_marketing", and_(Contact.last_action_id == action_id,
+                                                                  Contact.pending_non_marketing), action.id, now)
+        action.matched = action.changed = changed
+        target.undone_by = action.id
+        return ActionResult(action.id, "undo", changed, changed, account.tier, account.tier)
