@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from .domain.actors import Actor, ActorKind
 from .domain.errors import ValidationError
 from .domain.selection import Selection
-from .services import account, contacts, rollover, status, usage, users
+from .services import account, contacts, forecast, history, rollover, status, undo, usage, users
 from .services.context import Context
 
 ENV_USER = "MCWIDGETS_USER"
@@ -104,6 +104,19 @@ class App:
 
     def contact(self, contact_id: int) -> dict:
         return contacts.get_contact(self.ctx, contact_id)
+
+    def forecast(self, transition: str, ids=None, *, filter=None, list=None, exclude=()):
+        """What set_marketing / set_non_marketing would do, without doing it."""
+        return forecast.forecast_action(self.ctx, transition, selection(ids, filter, list, exclude))
+
+    def undo(self, action_id: int) -> status.ActionResult:
+        return self._notify(undo.undo(self.ctx, self.actor, action_id))
+
+    def history(self, contact_id: int) -> list[history.HistoryEntry]:
+        return history.contact_history(self.ctx, contact_id)
+
+    def actions(self, limit: int = 50, before_id: int | None = None) -> list[history.ActionRow]:
+        return history.list_actions(self.ctx, limit, before_id)
 
     # account and users
     def configure_account(self, **changes) -> account.AccountInfo:

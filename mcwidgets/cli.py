@@ -63,6 +63,28 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("status", choices=["marketing", "non-marketing"])
     ss.add_argument("--ids", required=True, metavar="1,2,3", help="contact ids (ranges like 5-9 too)")
     ss.add_argument("--json", action="store_true")
+    ss.add_argument("--dry-run", action="store_true", help="print the forecast; change nothing")
+
+    h = sub.add_parser("history", help="a contact's status history (audit)")
+    h.add_argument("contact_id", type=int)
+    h.add_argument("--json", action="store_true")
+
+    al = sub.add_parser("actions", help="actions: what, who, when, how many")
+    alsub = al.add_subparsers(dest="actions_command", metavar="ACTION", required=True)
+    alist = alsub.add_parser("list", help="the newest actions first")
+    alist.add_argument("--limit", type=_count, default=20)
+    alist.add_argument("--json", action="store_true")
+
+    un = sub.add_parser("undo", parents=[as_user], help="undo a set-as-non-marketing action while pending")
+    un.add_argument("action_id", type=int)
+
+    df = sub.add_parser("defaults", help="default marketing status per source tool")
+    dfsub = df.add_subparsers(dest="defaults_command", metavar="ACTION", required=True)
+    dfsub.add_parser("show", help="show the defaults").add_argument("--json", action="store_true")
+    dfs = dfsub.add_parser("set", parents=[as_user], help="set a tool's default (admins)")
+    dfs.add_argument("source", help="forms, chatflows, import, integrations, manual, ads, meetings, "
+                     "sales_email_extension")
+    dfs.add_argument("status", choices=["marketing", "non-marketing"])
 
     r = sub.add_parser("rollover", help="apply due update dates: pending contacts become non-marketing")
     r.add_argument("--json", action="store_true")
@@ -171,6 +193,9 @@ def cmd_users(app: App, args) -> int:
 
 def cmd_set_status(app: App, args) -> int:
     ids = parse_ids(args.ids)
+    if args.dry_run:
+        transition = "set_marketing" if args.status == "marketing" else "set_non_marketing"
+        return print_forecast(app.forecast(transition, ids), args.json)
     result = app.set_marketing(ids) if args.status == "marketing" else app.set_non_marketing(ids)
     if args.json:
         print(json.dumps(dataclasses.asdict(result), indent=2))
@@ -179,6 +204,70 @@ def cmd_set_status(app: App, args) -> int:
     print(f"action {result.action_id}: {result.changed:,} of {result.matched:,} matching contacts {verb}")
     if result.tier_after != result.tier_before:
         print(f"tier upgraded from {result.tier_before:,} to {result.tier_after:,}")
+    return 0
+
+
+def print_forecast(fc, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(fc.as_json(), indent=2))
+        return 0
+    b, a = fc.before, fc.after
+    print(f"dry run: {fc.changes:,} of {fc.selected:,} selected contacts would change; nothing was changed")
+    print(f"{'':<28}{'now':>14}{'after action':>14}")
+    for label, x, y in (("Marketing contacts", b.marketing, a.marketing), ("  of which pending", b.pending, a.pending),
+                        ("Non-marketing contacts", b.non_marketing, a.non_marketing), ("Tier", b.tier, a.tier),
+                        ("Marketing after update date", b.marketing_at_update, a.marketing_at_update),
+                        ("Tier after update date", b.tier_at_update, a.tier_at_update)):
+        print(f"{label:<28}{x:>14,}{y:>14,}")
+    if a.cost is not None or b.cost is not None:
+        print(f"{'Monthly cost':<28}{_money(b.cost):>14}{_money(a.cost):>14}")
+    return 0
+
+
+def _money(x) -> str:
+    return "-" if x is None else f"{x:,.2f}"
+
+
+def cmd_history(app: App, args) -> int:
+    rows = app.history(args.contact_id)
+    if args.json:
+        print(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, default=str))
+        return 0
+    for r in rows:
+        old = f"{r.old_status or '-'}{' (pending)' if r.old_pending else ''}"
+        new = f"{r.new_status}{' (pending)' if r.new_pending else ''}"
+        print(f"{r.at:%Y-%m-%d %H:%M}  action {r.action_id:<6} {r.action:<18} by {r.actor_kind}:{r.actor:<12} {old} -> {new}")
+    return 0
+
+
+def cmd_actions(app: App, args) -> int:
+    rows = app.actions(limit=args.limit)
+    if args.json:
+        print(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, default=str))
+        return 0
+    for r in rows:
+        undone = f"  (undone by {r.undone_by})" if r.undone_by else ""
+        print(f"{r.id:>6}  {r.at:%Y-%m-%d %H:%M}  {r.kind:<18} {r.actor:<12} {r.changed:>9,} of {r.matched:>9,}  "
+              f"{r.description}{undone}")
+    return 0
+
+
+def cmd_undo(app: App, args) -> int:
+    r = app.undo(args.action_id)
+    print(f"action {r.action_id}: undid action {args.action_id}; {r.changed:,} contacts are marketing again "
+          "(no longer pending)")
+    return 0
+
+
+def cmd_defaults(app: App, args) -> int:
+    if args.defaults_command == "set":
+        app.set_default_status(args.source, args.status)
+    table = app.default_statuses()
+    if getattr(args, "json", False):
+        print(json.dumps(table, indent=2))
+    else:
+        for source, status in table.items():
+            print(f"{source:<24} {status.replace('_', '-')}")
     return 0
 
 
@@ -215,4 +304,8 @@ COMMANDS = {
     "users": cmd_users,
     "set-status": cmd_set_status,
     "rollover": cmd_rollover,
+    "history": cmd_history,
+    "actions": cmd_actions,
+    "undo": cmd_undo,
+    "defaults": cmd_defaults,
 }
