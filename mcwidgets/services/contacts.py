@@ -75,7 +75,7 @@ def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: s
     email = normalize_email(contact.email)
     stage = LifecycleStage.parse(contact.lifecycle_stage).value if contact.lifecycle_stage else None
     with action_session(ctx) as session:
-        require_user(session, actor)
+        require_user(session, actor)  # a user must exist; forms and imports act as themselves
         account = ensure_account(session, ctx.now())
         chosen = Status.parse(status) if status is not None else default_statuses(session)[src]
         if status is not None and chosen is Status.MARKETING:
