@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from .domain.actors import Actor, ActorKind
 from .domain.errors import ValidationError
 from .domain.selection import Selection
-from .services import account, contacts, forecast, history, rollover, status, undo, usage, users
+from .services import account, contacts, forecast, history, rollover, status, undo, usage, users, workflows
 from .services.context import Context
 
 ENV_USER = "MCWIDGETS_USER"
@@ -105,6 +105,27 @@ class App:
     def contact(self, contact_id: int) -> dict:
         return contacts.get_contact(self.ctx, contact_id)
 
+    # grid pages, CSV import and export
+    def page(self, selection_or_filter=None, *, sort: str = "last_name", descending: bool = False,
+             size: int = 50, cursor: str | None = None, position="first"):
+        from .services import paging
+
+        return paging.page(self.ctx, selection_or_filter=selection_or_filter, sort=sort, descending=descending,
+                           size=size, cursor=cursor, position=position)
+
+    def import_csv(self, path_or_file, *, as_marketing: bool = False, strict: bool = False,
+                   mapping: dict | None = None, errors_path=None, progress=None):
+        from .services import importer
+
+        result = importer.import_csv(self.ctx, self.actor, path_or_file, as_marketing=as_marketing,
+                                     strict=strict, mapping=mapping, errors_path=errors_path, progress=progress)
+        return self._notify(result) if result.applied else result
+
+    def export_csv(self, out_path_or_file, selection: Selection | dict | None = None, *, progress=None) -> int:
+        from .services import exporter
+
+        return exporter.export_csv(self.ctx, out_path_or_file, selection, progress=progress)
+
     def forecast(self, transition: str, ids=None, *, filter=None, list=None, exclude=()):
         """What set_marketing / set_non_marketing would do, without doing it."""
         return forecast.forecast_action(self.ctx, transition, selection(ids, filter, list, exclude))
@@ -112,11 +133,134 @@ class App:
     def undo(self, action_id: int) -> status.ActionResult:
         return self._notify(undo.undo(self.ctx, self.actor, action_id))
 
+    def run_wizard(self, filter) -> status.ActionResult:
+        """The Manage marketing contacts wizard's update: ``filter`` (its whole selection)
+        set as non-marketing in one action of kind "wizard" (admins only; undoable)."""
+        from .services import wizard
+
+        return self._notify(wizard.run_wizard(self.ctx, self.actor, filter))
+
+    def now(self) -> datetime:
+        """The app's clock, aware UTC: relative dates ("in the last 30 days") count from it."""
+        return self.ctx.now_aware()
+
+    def count(self, filter=None, list=None) -> int:
+        """Contacts matching ``filter`` (the filter JSON) or in list ``list``; all if neither."""
+        from .services import counting
+
+        return counting.count(self.ctx, selection(list_name=list) if list is not None else filter)
+
+    def lists(self):
+        """Every list (static and active), by name, with its member count."""
+        from .services import lists as list_service
+
+        return list_service.list_lists(self.ctx)
+
+    def count_described(self, filter=None, list=None, *, ids=None, exclude=()):
+        """The count and the sentence saying what was counted (exact dates for relative ones)."""
+        from .services import counting
+
+        chosen = (filter, list, ids) != (None, None, None)
+        what = selection(ids, filter, list, exclude) if chosen else {"filterGroups": []}
+        return counting.count_described(self.ctx, what)
+
+    def list_info(self, name: str):
+        from .services import lists as list_service
+
+        return list_service.get_list(self.ctx, name)
+
+    def create_list(self, name: str, filter=None):
+        """A static list, or an active one (members: ``filter``, computed live)."""
+        from .services import lists as list_service
+
+        return list_service.create_list(self.ctx, self.actor, name, filter)
+
+    def add_to_list(self, name: str, ids=None, *, filter=None, list=None, exclude=()):
+        from .services import lists as list_service
+
+        return list_service.add_members(self.ctx, self.actor, name, selection(ids, filter, list, exclude))
+
+    def remove_from_list(self, name: str, ids=None, *, filter=None, list=None, exclude=()):
+        from .services import lists as list_service
+
+        return list_service.remove_members(self.ctx, self.actor, name, selection(ids, filter, list, exclude))
+
+    def rename_list(self, old: str, new: str):
+        from .services import lists as list_service
+
+        return list_service.rename_list(self.ctx, self.actor, old, new)
+
+    def delete_list(self, name: str) -> None:
+        from .services import lists as list_service
+
+        list_service.delete_list(self.ctx, self.actor, name)
+
+    # saved views
+    def views(self):
+        from .services import views
+
+        return views.list_views(self.ctx)
+
+    def view(self, name: str):
+        from .services import views
+
+        return views.get_view(self.ctx, name)
+
+    def save_view(self, name: str, filter, *, sort=None, columns=None):
+        """Create the view, or replace the one of that name."""
+        from .services import views
+
+        return views.save_view(self.ctx, self.actor, name, filter, sort=sort, columns=columns)
+
+    def rename_view(self, old: str, new: str):
+        from .services import views
+
+        return views.rename_view(self.ctx, self.actor, old, new)
+
+    def delete_view(self, name: str) -> None:
+        from .services import views
+
+        views.delete_view(self.ctx, self.actor, name)
+
     def history(self, contact_id: int) -> list[history.HistoryEntry]:
         return history.contact_history(self.ctx, contact_id)
 
     def actions(self, limit: int = 50, before_id: int | None = None) -> list[history.ActionRow]:
         return history.list_actions(self.ctx, limit, before_id)
+
+    # workflows and the spike guard
+    def create_workflow(self, name: str, trigger, action: str, *, reenroll: bool = False):
+        return workflows.create(self.ctx, self.actor, name, trigger, action, reenroll=reenroll)
+
+    def workflows(self):
+        return workflows.list_workflows(self.ctx)
+
+    def workflow(self, name: str):
+        return workflows.get(self.ctx, name)
+
+    def turn_on_workflow(self, name: str, *, enroll_existing: bool):
+        return self._notify(workflows.turn_on(self.ctx, self.actor, name, enroll_existing=enroll_existing))
+
+    def turn_off_workflow(self, name: str):
+        return workflows.turn_off(self.ctx, self.actor, name)
+
+    def delete_workflow(self, name: str) -> None:
+        workflows.delete(self.ctx, self.actor, name)
+
+    def workflow_dry_run(self, name: str):
+        return workflows.dry_run(self.ctx, name)
+
+    def run_workflows(self, name: str | None = None):
+        return self._notify(workflows.run(self.ctx, name))
+
+    def held(self):
+        return workflows.list_held(self.ctx)
+
+    def approve_held(self, held_id: int):
+        return self._notify(workflows.approve(self.ctx, self.actor, held_id))
+
+    def reject_held(self, held_id: int) -> None:
+        workflows.reject(self.ctx, self.actor, held_id)
 
     # account and users
     def configure_account(self, **changes) -> account.AccountInfo:

@@ -96,6 +96,9 @@ def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: s
         write_audit_rows(session, action.id, now)
         before, after = check_tier_upgrade(session, account)
         action.matched = action.changed = 1
+        from .workflows import run_enabled  # workflows enroll contacts as they are created
+
+        run_enabled(session, ctx, only=Contact.id == row.id, requested_by=actor.name)
         return row.id, ActionResult(action.id, "create", 1, 1, before, after)
 
 

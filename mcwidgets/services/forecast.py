@@ -29,5 +29,5 @@ def forecast_action(ctx: Context, transition: str, selection: Selection) -> Fore
 
     with action_session(ctx) as session:  # due rollovers first, so figures are current
         account = ensure_account(session, ctx.now())
-        where = selection_where(selection, now=ctx.now(), tz=account.timezone)
+        where = selection_where(selection, now=ctx.now(), tz=account.timezone, session=session)
         return forecast_where(session, account, transition, where)

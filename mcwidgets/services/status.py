@@ -16,7 +16,7 @@ from .account import check_tier_upgrade, ensure_account
 from .actions import start_action
 from .context import Context
 from .forecast import forecast_where
-from .permissions import require_edit_marketing, require_user
+from .permissions import require_admin, require_edit_marketing, require_user
 from .rollover import action_session
 
 
@@ -39,23 +39,35 @@ def set_marketing(ctx: Context, actor: Actor, selection: Selection) -> ActionRes
     return _change(ctx, actor, selection, "set_marketing", needs_permission=True)
 
 
-def set_non_marketing(ctx: Context, actor: Actor, selection: Selection) -> ActionResult:
-    """Marketing contacts become pending: they leave at the next update date."""
-    return _change(ctx, actor, selection, "set_non_marketing", needs_permission=False)
+def set_non_marketing(ctx: Context, actor: Actor, selection: Selection, *,
+                      kind: str = "set_non_marketing") -> ActionResult:
+    """Marketing contacts become pending: they leave at the next update date.
+
+    ``kind`` is recorded as the action's kind: "wizard" marks a run of the Manage
+    marketing contacts wizard, which only admins may do (checked here).
+    """
+    return _change(ctx, actor, selection, "set_non_marketing", needs_permission=False, kind=kind)
+
+
+# Action kinds only admins may record, with what the refusal says they tried.
+ADMIN_ONLY_KINDS = {"wizard": "run the Manage marketing contacts wizard"}
 
 
 def _change(ctx: Context, actor: Actor, selection: Selection, transition: str,
-            *, needs_permission: bool) -> ActionResult:
+            *, needs_permission: bool, kind: str | None = None) -> ActionResult:
+    kind = kind or transition
     with action_session(ctx) as session:
         if needs_permission:
             require_edit_marketing(session, actor)
         else:
             require_user(session, actor)
+        if kind in ADMIN_ONLY_KINDS:
+            require_admin(session, actor, ADMIN_ONLY_KINDS[kind])
         account = ensure_account(session, ctx.now())
         now = ctx.now()
-        where = selection_where(selection, now=now, tz=account.timezone)
+        where = selection_where(selection, now=now, tz=account.timezone, session=session)
         fc = forecast_where(session, account, transition, where)
-        action = start_action(session, transition, actor, now, description=selection.describe())
+        action = start_action(session, kind, actor, now, description=selection.describe())
         ctx.checkpoint("action-recorded")
         changed = apply_transition(session, transition, where, action.id, now)
         ctx.checkpoint("contacts-updated")
@@ -64,7 +76,7 @@ def _change(ctx: Context, actor: Actor, selection: Selection, transition: str,
             tier_before, tier_after = check_tier_upgrade(session, account)
         action.matched, action.changed = fc.selected, changed
         action.details = {"tier_before": tier_before, "tier_after": tier_after, "forecast": fc.as_json()}
-        return ActionResult(action.id, transition, fc.selected, changed, tier_before, tier_after, fc)
+        return ActionResult(action.id, kind, fc.selected, changed, tier_before, tier_after, fc)
 
 
 def contact_state(ctx: Context, contact_id: int) -> tuple[str, bool] | None:

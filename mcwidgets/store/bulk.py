@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.errors import ValidationError
 from .engine import WRITE, is_postgres, is_sqlite
-from .models import Action, AuditEvent, Contact, UsageSnapshot
+from .models import Action, AuditEvent, Contact, ListMember, UsageSnapshot
 
 Progress = Callable[[int, int], None]
 
@@ -74,16 +74,19 @@ def load_contacts(engine: Engine, frame: pd.DataFrame, *, progress: Progress | N
 
 
 def clear_demo_data(session: Session) -> None:
-    """Delete every contact with its audit trail, actions and usage snapshots.
+    """Delete every contact with its audit trail, actions, usage snapshots and list
+    memberships (ids restart, so old memberships would name new contacts).
 
-    Audit events go first (they reference actions). The account, users and source
-    defaults are kept. On PostgreSQL one TRUNCATE ... RESTART IDENTITY does it, so a
-    refilled store numbers its rows from 1 as SQLite does after a full DELETE.
+    Audit events go first (they reference actions). The account, users, source
+    defaults, lists (now empty) and saved views are kept. On PostgreSQL one TRUNCATE
+    ... RESTART IDENTITY does it, so a refilled store numbers its rows from 1 as
+    SQLite does after a full DELETE.
     """
     if is_postgres(session.get_bind()):
-        session.execute(text("TRUNCATE audit_events, actions, usage_snapshots, contacts RESTART IDENTITY"))
+        session.execute(text("TRUNCATE audit_events, actions, usage_snapshots, list_members, contacts "
+                             "RESTART IDENTITY"))
         return
-    for model in (AuditEvent, Action, UsageSnapshot, Contact):
+    for model in (AuditEvent, Action, UsageSnapshot, ListMember, Contact):
         session.execute(delete(model))
 
 

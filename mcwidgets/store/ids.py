@@ -19,6 +19,7 @@ SMALL = 200  # below this, a plain IN list is simplest and lets the planner see 
 class _IdsIn(_CE):
     inherit_cache = False
     type = Boolean()
+    _is_implicitly_boolean = True  # render as a predicate, not "... = 1"
 
     def __init__(self, column, ids):
         self.column = column

@@ -147,3 +147,102 @@ class SourceDefault(Base):
 
     source: Mapped[str] = mapped_column(String(32), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
+
+
+class ContactList(Base):
+    """A named list: 'static' (explicit members) or 'active' (a filter, members live)."""
+
+    __tablename__ = "contact_lists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # 'static' | 'active'
+    filter: Mapped[dict | None] = mapped_column(JSON)  # the filter JSON of an active list
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ListMember(Base):
+    """A contact in a static list. No foreign key to contacts: TRUNCATE of contacts
+    (demo refill) must not need CASCADE; membership tests join on contacts anyway."""
+
+    __tablename__ = "list_members"
+
+    list_id: Mapped[int] = mapped_column(ForeignKey("contact_lists.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    contact_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    __table_args__ = (Index("ix_list_members_contact", "contact_id"),)
+
+
+class SavedView(Base):
+    """A named filter with its sort order and columns."""
+
+    __tablename__ = "saved_views"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    filter: Mapped[dict] = mapped_column(JSON)
+    sort: Mapped[dict | None] = mapped_column(JSON)  # {"column": "last_name", "descending": false}
+    columns: Mapped[list | None] = mapped_column(JSON)  # contact column names, in order
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Workflow(Base):
+    """A contact-based workflow: enrollment triggers (a filter) and a status action."""
+
+    __tablename__ = "workflows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    trigger: Mapped[dict] = mapped_column(JSON)  # the filter JSON
+    action: Mapped[str] = mapped_column(String(16))  # 'marketing' | 'non_marketing'
+    reenroll: Mapped[bool] = mapped_column(Boolean, default=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    turned_on_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class WorkflowEnrollment(Base):
+    """A contact enrolled in a workflow. ``kind`` 'baseline' marks contacts that already
+    met the triggers when the workflow was turned on without enrolling them.
+    ``active`` turns false when the contact stops meeting the triggers, which is
+    what lets re-enrollment enroll it again when it meets them anew."""
+
+    __tablename__ = "workflow_enrollments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workflow_id: Mapped[int] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(Integer)
+    enrolled_at: Mapped[datetime] = mapped_column(DateTime)
+    action_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), default="enrolled")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (
+        Index("ix_enrollments_workflow_contact", "workflow_id", "contact_id", "active"),
+        Index("ix_enrollments_action", "action_id"),
+    )
+
+
+class HeldAction(Base):
+    """Spike guard: a workflow run or import that would set too many contacts as
+    marketing at once, waiting for an admin's approval."""
+
+    __tablename__ = "held_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # 'workflow' | 'import'
+    workflow_id: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    count: Mapped[int] = mapped_column(Integer)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(16), default="held")  # held | approved | rejected
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    result_action_id: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_held_state", "state"),)

@@ -1,27 +1,42 @@
 """A Selection as one WHERE clause over contacts.
 
-Explicit ids now; the filter compiler extends this to filters, lists and
-"all matching except these ids", so every bulk action stays one SQL statement.
+Explicit ids, a filter (compiled by ``filter_sql``), a list (static or active) and
+"all matching except these ids": every bulk action stays one SQL statement.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, not_
+from sqlalchemy import ColumnElement, and_, not_, true
+from sqlalchemy.orm import Session
 
-from ..domain.errors import ValidationError
+from ..domain.filters import bind
 from ..domain.selection import Selection
+from .filter_sql import compile_filter
 from .ids import ids_in
+from .lists import ListResolver
 from .models import Contact
 
 
-def selection_where(selection: Selection, *, now: datetime, tz: str) -> ColumnElement[bool]:
-    """``now`` and ``tz`` resolve relative dates in filters (the account's time zone)."""
+def selection_where(selection: Selection, *, now: datetime, tz: str,
+                    session: Session | None = None) -> ColumnElement[bool]:
+    """``now`` and ``tz`` resolve relative dates in filters (the account's time zone);
+    ``session`` reads the lists a list selection or a filter names."""
     if selection.ids is not None:
         where = ids_in(Contact.id, selection.ids)
+    elif selection.filter is not None:
+        where = filter_where(selection.filter, now=now, tz=tz, session=session)
     else:
-        raise ValidationError("only explicit contact ids can be selected in this version")
+        where = ListResolver(session, now, tz).where(selection.list_name)
     if selection.exclude_ids:
         where = and_(where, not_(ids_in(Contact.id, selection.exclude_ids)))
     return where
+
+
+def filter_where(filter, *, now: datetime, tz: str,
+                 session: Session | None = None) -> ColumnElement[bool]:
+    """The filter (JSON, text or Filter) as a WHERE clause; ``true()`` for all contacts."""
+    bound = bind(filter, now, tz)
+    where = compile_filter(bound, list_clause=ListResolver(session, now, tz).clause)
+    return true() if where is None else where

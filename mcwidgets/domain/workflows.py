@@ -1,0 +1,39 @@
+"""Workflows: what a definition must hold, and which status transition its action is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import ValidationError
+from .filters import Filter, parse_filter
+from .status import Status
+
+
+@dataclass(frozen=True)
+class WorkflowDefinition:
+    name: str
+    trigger: Filter
+    action: Status  # the status the action "Set marketing contact status" sets
+    reenroll: bool = False
+
+    @property
+    def transition(self) -> str:
+        return "set_marketing" if self.action is Status.MARKETING else "set_non_marketing"
+
+    @property
+    def sets_marketing(self) -> bool:
+        return self.action is Status.MARKETING
+
+
+def define(name: str, trigger, action: str, reenroll: bool = False) -> WorkflowDefinition:
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise ValidationError("a workflow needs a name of 1 to 200 characters")
+    try:
+        flt = parse_filter(trigger)
+    except ValidationError as e:
+        raise ValidationError(f"workflow {name!r} trigger: {e}")
+    if flt.is_all:
+        # Enrolling every contact is almost always a mistake, and unbounded.
+        raise ValidationError(f"workflow {name!r} needs at least one enrollment trigger")
+    return WorkflowDefinition(name, flt, Status.parse(action), bool(reenroll))

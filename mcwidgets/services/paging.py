@@ -1,0 +1,197 @@
+"""Pages of contacts for the grid: keyset paging with opaque cursors.
+
+``page(ctx, sort="last_name", size=50)`` is the first page; pass its
+``next_cursor`` with ``position="next"`` (or ``prev_cursor`` with ``"prev"``) to
+move; ``"last"`` jumps to the end and ``("offset", n)`` to the page starting at the
+0-based row ``n``. No query ever skips rows with OFFSET except the one narrow,
+index-only lookup of a deep jump's first key (see ``store.paging``).
+
+Order: the sort column ascending with NULLs last, ``id`` breaking ties; descending
+is its exact reverse (NULLs first). Pages are aligned on multiples of ``size``
+counted from the first row, so "last" holds the remainder (``total % size`` rows,
+or a full page) and "prev" from it lands on the same pages as "next" from the
+first one. The row numbers carried in cursors assume the contacts do not change
+between two calls; the rows themselves are always exact (keyset).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime
+from sqlalchemy.orm import Session
+
+from ..domain.errors import ValidationError
+from ..domain.selection import Selection
+from ..store import paging as sql
+from ..store import queries
+from ..store.selection import selection_where
+from .context import Context
+
+POSITIONS = ("first", "next", "prev", "last")
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict]
+    total: int  # contacts matching the filter
+    start: int  # 1-based row number of rows[0] (0 when the page is empty)
+    size: int
+    sort: str
+    descending: bool
+    next_cursor: str | None  # None when there is no next page
+    prev_cursor: str | None
+    has_next: bool
+    has_prev: bool
+    columns: tuple[str, ...] = field(default=sql.GRID_COLUMNS)
+
+    @property
+    def end(self) -> int:
+        """1-based row number of the last row (0 when empty)."""
+        return self.start + len(self.rows) - 1 if self.rows else 0
+
+    @property
+    def page_number(self) -> int:
+        return (self.start - 1) // self.size + 1 if self.rows else 1
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def page(ctx: Context, *, selection_or_filter: Selection | dict | None = None, sort: str = "last_name",
+         descending: bool = False, size: int = 50, cursor: str | None = None,
+         position: str | tuple = "first") -> Page:
+    """One page of the contacts matching ``selection_or_filter`` (None: all contacts).
+
+    ``selection_or_filter`` is a ``Selection`` or a filter's JSON (a dict). ``sort``
+    is any grid column (``store.paging.SORTABLE``); ``size`` is 1..500. Raises
+    ValidationError for a bad sort column, size, position or cursor.
+    """
+    sql.sort_column(sort)
+    sql.check_size(size)
+    descending = bool(descending)
+    with ctx.read() as session:
+        where = _where(session, ctx, selection_or_filter)
+        pager = _Pager(session, where, sort, descending, size)
+        if position == "first":
+            return pager.first()
+        if position == "last":
+            return pager.last()
+        if position in ("next", "prev"):
+            if cursor is None:
+                raise ValidationError(f"position {position!r} needs a cursor from the current page")
+            key, row_number = _decode(cursor, sort, descending)
+            return pager.next(key, row_number) if position == "next" else pager.prev(key, row_number)
+        if isinstance(position, (tuple, list)) and len(position) == 2 and position[0] == "offset":
+            n = position[1]
+            if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                raise ValidationError(f"bad page offset {n!r}: a whole number of rows, 0 or more")
+            return pager.at_offset(n)
+        raise ValidationError(f"bad page position {position!r}: one of first, next, prev, last "
+                              "or ('offset', n)")
+
+
+def _where(session: Session, ctx: Context, selection_or_filter):
+    if selection_or_filter is None:
+        return None
+    if isinstance(selection_or_filter, dict):
+        selection_or_filter = Selection(filter=selection_or_filter)
+    if not isinstance(selection_or_filter, Selection):
+        raise ValidationError("contacts to page through must be a Selection, a filter (dict) or None")
+    account = queries.get_account(session)  # read-only: no account yet means UTC
+    tz = account.timezone if account is not None else "UTC"
+    return selection_where(selection_or_filter, now=ctx.now(), tz=tz, session=session)
+
+
+class _Pager:
+    def __init__(self, session: Session, where, sort: str, descending: bool, size: int):
+        self.session, self.where, self.sort, self.desc, self.size = session, where, sort, descending, size
+        self.total = sql.count(session, where)
+
+    def _fetch(self, key, *, backwards: bool, limit: int, inclusive: bool = False) -> list[dict]:
+        # "backwards" travels against the requested order.
+        return sql.fetch(self.session, self.where, self.sort, key=key, reverse=self.desc != backwards,
+                         limit=limit, inclusive=inclusive)
+
+    def first(self) -> Page:
+        rows = self._fetch(None, backwards=False, limit=self.size + 1)
+        return self._page(rows[: self.size], 1, has_next=len(rows) > self.size, has_prev=False)
+
+    def next(self, key: sql.Key, row_number: int) -> Page:
+        rows = self._fetch(key, backwards=False, limit=self.size + 1)
+        return self._page(rows[: self.size], row_number + 1, has_next=len(rows) > self.size, has_prev=True)
+
+    def prev(self, key: sql.Key, row_number: int) -> Page:
+        rows = self._fetch(key, backwards=True, limit=self.size + 1)
+        has_prev = len(rows) > self.size
+        if not has_prev and len(rows) < self.size:
+            return self.first()  # near the start: a full first page rather than a stub
+        rows = rows[: self.size][::-1]
+        start = max(row_number - len(rows), 1) if has_prev else 1
+        return self._page(rows, start, has_next=True, has_prev=has_prev)
+
+    def last(self) -> Page:
+        if self.total == 0:
+            return self._page([], 1, has_next=False, has_prev=False)
+        n = self.total - ((self.total - 1) // self.size) * self.size
+        rows = self._fetch(None, backwards=True, limit=n)[::-1]
+        start = self.total - len(rows) + 1
+        return self._page(rows, start, has_next=False, has_prev=start > 1)
+
+    def at_offset(self, n: int) -> Page:
+        if n >= self.total:
+            return self.last()
+        if n == 0:
+            return self.first()
+        key = sql.key_at(self.session, self.where, self.sort, n, reverse=self.desc)
+        if key is None:  # the table shrank since the count
+            return self.last()
+        rows = self._fetch(key, backwards=False, limit=self.size + 1, inclusive=True)
+        return self._page(rows[: self.size], n + 1, has_next=len(rows) > self.size, has_prev=True)
+
+    def _page(self, rows: list[dict], start: int, *, has_next: bool, has_prev: bool) -> Page:
+        if not rows:
+            return Page([], self.total, 0, self.size, self.sort, self.desc, None, None, False, False)
+        first, last = rows[0], rows[-1]
+        return Page(
+            rows=rows, total=self.total, start=start, size=self.size, sort=self.sort, descending=self.desc,
+            next_cursor=_encode(sql.key_of(last, self.sort), start + len(rows) - 1, self.sort, self.desc)
+            if has_next else None,
+            prev_cursor=_encode(sql.key_of(first, self.sort), start, self.sort, self.desc) if has_prev else None,
+            has_next=has_next, has_prev=has_prev,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Cursors: base64url of a small JSON object. Opaque to callers; validated on use.
+
+def _encode(key: sql.Key, row_number: int, sort: str, descending: bool) -> str:
+    value: Any = key.value
+    if isinstance(value, datetime):
+        value = {"dt": value.isoformat()}
+    data = {"s": sort, "d": int(descending), "v": value, "i": key.id, "n": row_number}
+    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, sort: str, descending: bool) -> tuple[sql.Key, int]:
+    try:
+        text = str(cursor)
+        data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        s, d, value, ident, n = data["s"], bool(data["d"]), data["v"], int(data["i"]), int(data["n"])
+        if isinstance(value, dict):
+            value = datetime.fromisoformat(value["dt"])
+    except (ValueError, TypeError, KeyError, AttributeError) as e:
+        raise ValidationError(f"bad page cursor ({type(e).__name__}): start again from the first page")
+    if (s, d) != (sort, descending):
+        raise ValidationError(f"the cursor belongs to another order (sort {s!r}"
+                              f"{' descending' if d else ''}): start again from the first page")
+    col = sql.sort_column(sort)
+    if value is not None and isinstance(col.type, DateTime) and not isinstance(value, datetime):
+        raise ValidationError("bad page cursor: start again from the first page")
+    return sql.Key(value, ident), n

@@ -1,0 +1,348 @@
+"""Workflows: enrollment triggers (a filter) and the "Set marketing contact status" action.
+
+A run is set-based: one INSERT ... SELECT enrolls every contact that meets the
+triggers and is not enrolled yet (or, with re-enrollment, not enrolled *now*),
+then one status UPDATE applies the action to exactly those contacts. Runs happen
+when a workflow is turned on with "enroll existing contacts", after contacts are
+created or imported through the services, and from `mcwidgets workflows run`.
+A run that would set more contacts as marketing than the spike limit is held for
+an admin's approval instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, select, true, update
+from sqlalchemy import Boolean, DateTime, Integer, String
+from sqlalchemy.orm import Session
+
+from ..domain import workflows as rules
+from ..domain.actors import Actor, ActorKind
+from ..domain.errors import Conflict, NotFound, ValidationError
+from ..domain.filters import describe_filter
+from ..domain.forecast import Forecast
+from ..domain.selection import Selection
+from ..store.models import Account, Contact, HeldAction, Workflow, WorkflowEnrollment
+from ..store.selection import selection_where
+from ..store.transitions import apply_transition
+from .account import check_tier_upgrade, ensure_account
+from .actions import start_action
+from .context import Context
+from .forecast import forecast_where
+from .permissions import require_admin, require_edit_marketing
+from .rollover import action_session
+
+DEFAULT_SPIKE_LIMIT = 10_000
+E = WorkflowEnrollment
+
+
+@dataclass(frozen=True)
+class WorkflowInfo:
+    id: int
+    name: str
+    trigger: dict
+    trigger_text: str
+    action: str
+    reenroll: bool
+    enabled: bool
+    created_by: str
+    enrolled: int  # contacts enrolled so far (baseline markers excluded)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    workflow: str
+    enrolled: int
+    changed: int
+    action_id: int | None
+    held_id: int | None = None  # set when the spike guard held the run
+
+
+@dataclass(frozen=True)
+class DryRun:
+    workflow: str
+    would_enroll: int
+    sample: list[dict]  # the first contacts it would enroll
+    forecast: Forecast
+
+
+def spike_limit(account: Account) -> int:
+    return DEFAULT_SPIKE_LIMIT if account.spike_limit is None else account.spike_limit
+
+
+# --- definitions -------------------------------------------------------------------
+
+def create(ctx: Context, actor: Actor, name: str, trigger, action: str, *, reenroll: bool = False) -> WorkflowInfo:
+    """Create a workflow, turned off (admins; one that sets marketing needs the permission too)."""
+    d = rules.define(name, trigger, action, reenroll)
+    with action_session(ctx) as session:
+        require_admin(session, actor, "create workflows")
+        if d.sets_marketing:
+            require_edit_marketing(session, actor)
+        if session.scalar(select(Workflow.id).where(Workflow.name == d.name)) is not None:
+            raise Conflict(f"a workflow named {d.name!r} exists already")
+        wf = Workflow(name=d.name, trigger=d.trigger.to_json(), action=d.action.value, reenroll=d.reenroll,
+                      enabled=False, created_by=actor.name, created_at=ctx.now())
+        session.add(wf)
+        session.flush()
+        _check_trigger_compiles(session, ctx, wf)
+        return _info(session, wf)
+
+
+def list_workflows(ctx: Context) -> list[WorkflowInfo]:
+    with ctx.read() as session:
+        return [_info(session, wf) for wf in session.scalars(select(Workflow).order_by(Workflow.name))]
+
+
+def get(ctx: Context, name: str) -> WorkflowInfo:
+    with ctx.read() as session:
+        return _info(session, _find(session, name))
+
+
+def turn_on(ctx: Context, actor: Actor, name: str, *, enroll_existing: bool) -> RunResult | None:
+    """Turn a workflow on. With ``enroll_existing`` the contacts that already meet the
+    triggers are enrolled now; without, they are marked as seen and only contacts
+    that come to meet the triggers later are enrolled."""
+    with action_session(ctx) as session:
+        require_admin(session, actor, "turn workflows on")
+        wf = _find(session, name)
+        if wf.action == "marketing":
+            require_edit_marketing(session, actor)
+        if wf.enabled:
+            raise Conflict(f"workflow {wf.name!r} is on already")
+        wf.enabled, wf.turned_on_at = True, ctx.now()
+        if not enroll_existing:
+            _mark_baseline(session, ctx, wf)
+            return None
+        return _run_one(session, ctx, wf, requested_by=actor.name)
+
+
+def turn_off(ctx: Context, actor: Actor, name: str) -> WorkflowInfo:
+    with action_session(ctx) as session:
+        require_admin(session, actor, "turn workflows off")
+        wf = _find(session, name)
+        wf.enabled = False
+        return _info(session, wf)
+
+
+def delete(ctx: Context, actor: Actor, name: str) -> None:
+    with action_session(ctx) as session:
+        require_admin(session, actor, "delete workflows")
+        wf = _find(session, name)
+        session.execute(E.__table__.delete().where(E.workflow_id == wf.id))
+        session.delete(wf)
+
+
+# --- runs --------------------------------------------------------------------------
+
+def run(ctx: Context, name: str | None = None) -> list[RunResult]:
+    """Run one workflow (if on) or every workflow that is on: for a scheduler."""
+    with action_session(ctx) as session:
+        if name is not None:
+            wf = _find(session, name)
+            if not wf.enabled:
+                raise Conflict(f"workflow {wf.name!r} is off: turn it on first")
+            return [_run_one(session, ctx, wf, requested_by="scheduler")]
+        return run_enabled(session, ctx, requested_by="scheduler")
+
+
+def run_enabled(session: Session, ctx: Context, *, only: ColumnElement[bool] | None = None,
+                requested_by: str = "system") -> list[RunResult]:
+    """Run every workflow that is on, over ``only`` the contacts given (e.g. just created)."""
+    wfs = session.scalars(select(Workflow).where(Workflow.enabled == true()).order_by(Workflow.id)).all()
+    return [_run_one(session, ctx, wf, only=only, requested_by=requested_by) for wf in wfs]
+
+
+def dry_run(ctx: Context, name: str, sample_size: int = 20) -> DryRun:
+    """Which contacts the workflow would enroll now, and what that does to the counts and tier."""
+    with action_session(ctx) as session:
+        wf = _find(session, name)
+        account = ensure_account(session, ctx.now())
+        cand = _candidates(session, ctx, wf, account)
+        fc = forecast_where(session, account, _transition(wf), cand)
+        rows = session.execute(select(Contact.id, Contact.email, Contact.first_name, Contact.last_name,
+                                      Contact.marketing_status, Contact.pending_non_marketing)
+                               .where(cand).order_by(Contact.id).limit(sample_size)).all()
+        sample = [dict(r._mapping) for r in rows]
+        return DryRun(wf.name, fc.selected, sample, fc)
+
+
+def _run_one(session: Session, ctx: Context, wf: Workflow, *, only=None, requested_by: str,
+             approved: bool = False) -> RunResult:
+    account = ensure_account(session, ctx.now())
+    now = ctx.now()
+    if not approved and _held_for(session, wf) is not None:
+        return RunResult(wf.name, 0, 0, None, held_id=_held_for(session, wf))
+    if wf.reenroll:
+        _exit_contacts_no_longer_matching(session, ctx, wf, account)
+    cand = _candidates(session, ctx, wf, account)
+    if only is not None:
+        cand = and_(cand, only)
+    transition = _transition(wf)
+    fc = forecast_where(session, account, transition, cand)
+    if fc.selected == 0:
+        return RunResult(wf.name, 0, 0, None)
+    if transition == "set_marketing" and not approved and fc.changes > spike_limit(account):
+        held = HeldAction(kind="workflow", workflow_id=wf.id, payload={"workflow": wf.name}, count=fc.changes,
+                          requested_by=requested_by, created_at=now, state="held")
+        session.add(held)
+        session.flush()
+        return RunResult(wf.name, 0, 0, None, held_id=held.id)
+    action = start_action(session, f"workflow_{wf.action}", Actor(ActorKind.WORKFLOW, wf.name), now,
+                          description=f"workflow {wf.name!r}: {describe_filter(wf.trigger)}",
+                          details={"workflow_id": wf.id, "forecast": fc.as_json()})
+    session.execute(insert(E).from_select(
+        ["workflow_id", "contact_id", "enrolled_at", "action_id", "kind", "active"],
+        select(literal(wf.id, Integer), Contact.id, literal(now, DateTime), literal(action.id, Integer),
+               literal("enrolled", String), literal(True, Boolean)).where(cand),
+    ))
+    enrolled_now = Contact.id.in_(select(E.contact_id).where(E.action_id == action.id))
+    changed = apply_transition(session, transition, enrolled_now, action.id, now)
+    action.matched, action.changed = fc.selected, changed
+    if transition == "set_marketing":
+        check_tier_upgrade(session, account)
+    return RunResult(wf.name, fc.selected, changed, action.id)
+
+
+def _candidates(session: Session, ctx: Context, wf: Workflow, account: Account) -> ColumnElement[bool]:
+    """Contacts meeting the triggers and not enrolled (with re-enrollment: not enrolled now)."""
+    trigger = selection_where(Selection(filter=wf.trigger), now=ctx.now(), tz=account.timezone, session=session)
+    seen = select(E.id).where(E.workflow_id == wf.id, E.contact_id == Contact.id)
+    if wf.reenroll:
+        seen = seen.where(E.active == true())
+    return and_(trigger, ~exists(seen))
+
+
+def _exit_contacts_no_longer_matching(session, ctx, wf, account) -> None:
+    trigger = selection_where(Selection(filter=wf.trigger), now=ctx.now(), tz=account.timezone, session=session)
+    session.execute(update(E).where(E.workflow_id == wf.id, E.active == true(),
+                                    E.contact_id.not_in(select(Contact.id).where(trigger)))
+                    .values(active=False).execution_options(synchronize_session=False))
+
+
+def _mark_baseline(session: Session, ctx: Context, wf: Workflow) -> None:
+    account = ensure_account(session, ctx.now())
+    trigger = selection_where(Selection(filter=wf.trigger), now=ctx.now(), tz=account.timezone, session=session)
+    session.execute(insert(E).from_select(
+        ["workflow_id", "contact_id", "enrolled_at", "action_id", "kind", "active"],
+        select(literal(wf.id, Integer), Contact.id, literal(ctx.now(), DateTime), literal(None, Integer),
+               literal("baseline", String), literal(True, Boolean)).where(trigger),
+    ))
+
+
+def _held_for(session: Session, wf: Workflow) -> int | None:
+    return session.scalar(select(HeldAction.id).where(HeldAction.workflow_id == wf.id,
+                                                      HeldAction.state == "held").limit(1))
+
+
+def _transition(wf: Workflow) -> str:
+    return "set_marketing" if wf.action == "marketing" else "set_non_marketing"
+
+
+def _find(session: Session, name: str) -> Workflow:
+    wf = session.scalar(select(Workflow).where(Workflow.name == name))
+    if wf is None and str(name).isdigit():
+        wf = session.get(Workflow, int(name))
+    if wf is None:
+        raise NotFound(f"no workflow named {name!r}")
+    return wf
+
+
+def _info(session: Session, wf: Workflow) -> WorkflowInfo:
+    enrolled = session.scalar(select(func.count()).select_from(E)
+                              .where(E.workflow_id == wf.id, E.kind == "enrolled")) or 0
+    return WorkflowInfo(wf.id, wf.name, wf.trigger, describe_filter(wf.trigger), wf.action, wf.reenroll,
+                        wf.enabled, wf.created_by, enrolled)
+
+
+def _check_trigger_compiles(session: Session, ctx: Context, wf: Workflow) -> None:
+    """Lists named in the trigger must exist now, not fail at the first run."""
+    account = ensure_account(session, ctx.now())
+    try:
+        selection_where(Selection(filter=wf.trigger), now=ctx.now(), tz=account.timezone, session=session)
+    except (NotFound, ValidationError) as e:
+        raise ValidationError(f"workflow {wf.name!r} trigger: {e}")
+
+
+# --- spike guard: held runs --------------------------------------------------------
+
+@dataclass(frozen=True)
+class HeldRow:
+    id: int
+    kind: str
+    what: str
+    count: int
+    requested_by: str
+    created_at: datetime
+    state: str
+    decided_by: str | None
+
+
+def list_held(ctx: Context, state: str | None = "held") -> list[HeldRow]:
+    with ctx.read() as session:
+        q = select(HeldAction).order_by(HeldAction.id)
+        if state:
+            q = q.where(HeldAction.state == state)
+        return [HeldRow(h.id, h.kind, _held_what(h), h.count, h.requested_by, h.created_at, h.state, h.decided_by)
+                for h in session.scalars(q)]
+
+
+def _held_what(h: HeldAction) -> str:
+    p = h.payload or {}
+    if h.kind == "workflow":
+        return f"workflow {p.get('workflow')!r} would set {h.count:,} contacts as marketing"
+    return f"import of {p.get('file', 'a file')} would set {h.count:,} contacts as marketing"
+
+
+def approve(ctx: Context, actor: Actor, held_id: int):
+    """Approve a held run: it runs now, as it would then (admins with the permission)."""
+    with action_session(ctx) as session:
+        held = _pending_held(session, actor, held_id)
+        if held.kind == "workflow":
+            wf = session.get(Workflow, held.workflow_id)
+            if wf is None:
+                raise NotFound(f"the workflow of held action {held_id} was deleted")
+            result = _run_one(session, ctx, wf, requested_by=held.requested_by, approved=True)
+        else:
+            result = None  # imports re-run outside this transaction, below
+        held.state, held.decided_by, held.decided_at = "approved", actor.name, ctx.now()
+        if result is not None:
+            held.result_action_id = result.action_id
+            return result
+        payload = dict(held.payload or {})
+    from .importer import run_approved_import  # an import reads its file in its own transaction
+
+    return run_approved_import(ctx, held_id, payload)
+
+
+def reject(ctx: Context, actor: Actor, held_id: int) -> None:
+    """Reject a held run; a held workflow is turned off so it does not hold again."""
+    with action_session(ctx) as session:
+        held = _pending_held(session, actor, held_id)
+        held.state, held.decided_by, held.decided_at = "rejected", actor.name, ctx.now()
+        if held.kind == "workflow" and held.workflow_id is not None:
+            wf = session.get(Workflow, held.workflow_id)
+            if wf is not None:
+                wf.enabled = False
+
+
+def _pending_held(session: Session, actor: Actor, held_id: int) -> HeldAction:
+    require_admin(session, actor, "approve or reject held actions")
+    require_edit_marketing(session, actor)
+    held = session.get(HeldAction, held_id)
+    if held is None:
+        raise NotFound(f"no held action with id {held_id}")
+    if held.state != "held":
+        raise Conflict(f"held action {held_id} was {held.state} by {held.decided_by} already")
+    return held
+
+
+def hold_import(session: Session, *, count: int, requested_by: str, payload: dict, now: datetime) -> int:
+    """Record an import held by the spike guard (called by the import service)."""
+    held = HeldAction(kind="import", payload=payload, count=count, requested_by=requested_by,
+                      created_at=now, state="held")
+    session.add(held)
+    session.flush()
+    return held.id
