@@ -1,0 +1,143 @@
+"""The dashboard: a header and one tab per panel, over one :class:`App`.
+
+Adding a panel is one line in ``TABS``: a title and a factory ``App -> Widget``.
+Tabs are built the first time they are shown (the Overview at once); a panel may
+define ``on_show()``, which is called every time its tab is selected (the charts
+use it to resize to their now visible container).
+
+``dashboard_from_env()`` is what the Voila notebook runs.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+import ipywidgets as widgets
+
+from .app import ENV_USER, App
+from .widgets.overview import OverviewPanel
+from .widgets.wizard import MarketingContactsWizard
+from .widgets.logs import first_line, log_exception
+from .widgets.theme import error_html, esc, style
+
+ENV_DATABASE_URL = "MCWIDGETS_DATABASE_URL"
+ENV_NOW = "MCWIDGETS_NOW"
+
+TabFactory = Callable[[App], widgets.Widget]
+
+
+def placeholder(text: str) -> TabFactory:
+    """A factory for a tab whose panel is still to come."""
+    def build(app: App) -> widgets.Widget:
+        w = widgets.HTML(f'<div class="mcw-placeholder">{esc(text)}</div>')
+        w.add_class("mcw-placeholder-panel")
+        return w
+    return build
+
+
+# The registry: (tab title, factory). Replace a placeholder with the real panel class.
+TABS: list[tuple[str, TabFactory]] = [
+    ("Overview", OverviewPanel),
+    ("Contacts", placeholder("Coming: the contact grid, with filters, saved views and the bulk "
+                             "actions “Set as marketing / non-marketing contacts”.")),
+    ("Manage marketing contacts", MarketingContactsWizard),
+    ("Workflows", placeholder("Coming: contact-based workflows that set the marketing contact status, "
+                              "with a dry-run.")),
+    ("Activity", placeholder("Coming: the audit trail of actions and status changes, with undo.")),
+    ("Settings", placeholder("Coming: billing, edition and tier, default statuses by source, users "
+                             "and permissions.")),
+]
+
+
+class Dashboard(widgets.VBox):
+    """Header + ``ipywidgets.Tab``; ``panels`` maps a built tab's title to its widget."""
+
+    def __init__(self, app: App, tabs: list[tuple[str, TabFactory]] | None = None):
+        self.app = app
+        self.tab_specs = list(TABS if tabs is None else tabs)
+        self.panels: dict[str, widgets.Widget] = {}
+        self.header = widgets.HTML(self._header_html())
+        self.header.add_class("mcw-header-widget")
+        self._slots = [widgets.VBox() for _ in self.tab_specs]
+        for (title, _), slot in zip(self.tab_specs, self._slots):
+            slot.add_class("mcw-tab-slot")
+            slot.add_class("mcw-tab-" + "-".join(title.lower().split()))
+        self.tabs = widgets.Tab(children=self._slots, titles=[t for t, _ in self.tab_specs])
+        self.tabs.add_class("mcw-tabs")
+        super().__init__([style(), self.header, self.tabs])
+        self.add_class("mcw-root")
+        self.add_class("mcw-dashboard")
+        self.tabs.observe(self._on_select, names="selected_index")
+        app.on_change(self._refresh_header)
+        if self.tab_specs:
+            self.tabs.selected_index = 0
+            self._ensure_built(0)
+
+    def _header_html(self) -> str:
+        info = self.app.account()
+        user = self.app.user
+        role = next((u.role for u in self.app.users() if u.name == user), None) if user else None
+        who = (f'Signed in as <strong class="mcw-user">{esc(user)}</strong>'
+               f'<span class="mcw-role">{esc(role or "unknown user")}</span>' if user
+               else '<span class="mcw-user mcw-no-user">No user: read-only</span>')
+        return (f'<div class="mcw-header">'
+                f'<div><span class="mcw-account-name">{esc(info.name)}</span>'
+                f'<span class="mcw-subtitle">Marketing contacts · {esc(info.today.strftime("%d %b %Y").lstrip("0"))}'
+                f'</span></div>'
+                f'<div class="mcw-who">{who}</div></div>')
+
+    def _refresh_header(self) -> None:
+        try:
+            self.header.value = self._header_html()
+        except Exception:  # the header is cosmetic; never break an action over it
+            log_exception("dashboard header refresh failed")
+
+    def _ensure_built(self, index: int) -> widgets.Widget:
+        title, factory = self.tab_specs[index]
+        if title not in self.panels:
+            try:
+                panel = factory(self.app)
+            except Exception as e:
+                log_exception(f"building the {title} tab failed")
+                panel = widgets.HTML(error_html(f"The {title} tab could not be built: {first_line(e)}"))
+            self.panels[title] = panel
+            self._slots[index].children = [panel]
+        return self.panels[title]
+
+    def _on_select(self, change) -> None:
+        index = change["new"]
+        if index is None or not 0 <= index < len(self.tab_specs):
+            return
+        panel = self._ensure_built(index)
+        on_show = getattr(panel, "on_show", None)
+        if callable(on_show):
+            on_show()
+
+    def select(self, title: str) -> widgets.Widget:
+        """Select a tab by its title (builds it if needed) and return its panel."""
+        index = [t for t, _ in self.tab_specs].index(title)
+        self.tabs.selected_index = index
+        return self._ensure_built(index)
+
+
+def build_dashboard(app: App, tabs: list[tuple[str, TabFactory]] | None = None) -> Dashboard:
+    return Dashboard(app, tabs)
+
+
+def dashboard_from_env(environ=None) -> widgets.Widget:
+    """The dashboard of the store named by ``MCWIDGETS_DATABASE_URL``, acting as
+    ``MCWIDGETS_USER``, at ``MCWIDGETS_NOW`` if set (else the real clock).
+
+    Due rollovers are applied first (``status()`` does). Errors become a message on
+    the page, never a traceback.
+    """
+    env = os.environ if environ is None else environ
+    try:
+        app = App.open(env.get(ENV_DATABASE_URL) or None, now=env.get(ENV_NOW) or None,
+                       user=env.get(ENV_USER) or None)
+        app.status()
+        return build_dashboard(app)
+    except Exception as e:
+        log_exception("the dashboard could not be opened")
+        return widgets.HTML(error_html(f"The dashboard could not be opened: {first_line(e)}"))

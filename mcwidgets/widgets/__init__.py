@@ -1,0 +1,1 @@
+"""Widgets: thin views over :class:`mcwidgets.app.App` (no database access here)."""

@@ -1,0 +1,490 @@
+"""FilterBuilder: edit a contact filter as OR-groups of AND-rows, with its sentence and count.
+
+``builder.filter`` (a traitlet) is the filter JSON of ``domain.filters``: setting it
+loads the rows, editing the rows updates it. While the rows are incomplete or
+invalid, ``builder.valid`` is False, ``builder.filter`` keeps the last valid value
+and an error line says what is wrong; nothing is raised.
+
+The live count of matching contacts is debounced (``debounce`` seconds, counted in a
+background thread so typing never waits for the database); ``debounce=0`` counts
+synchronously, and ``refresh_count()`` counts now (tests, after a data change).
+
+Stable CSS classes for browser tests: ``mcw-fb`` (root), ``mcw-fb-group``,
+``mcw-fb-row``, ``mcw-fb-property``, ``mcw-fb-operator``, ``mcw-fb-value`` (and
+``mcw-fb-value-<kind>``), ``mcw-fb-add-row``, ``mcw-fb-remove-row``,
+``mcw-fb-add-group``, ``mcw-fb-remove-group``, ``mcw-fb-or``, ``mcw-fb-error``,
+``mcw-fb-sentence``, ``mcw-fb-count`` (its number in ``[data-value]``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import contextmanager
+
+import ipywidgets as widgets
+import traitlets
+
+from ..domain.filters import MAX_FILTERS_PER_GROUP, MAX_GROUPS, describe_filter
+from . import filter_model as fm
+from .theme import esc
+
+log = logging.getLogger(__name__)
+
+CSS = """
+.mcw-fb { gap: 6px; }
+.mcw-fb-group { border: 1px solid #e5e7eb; border-radius: 8px; padding: 6px 8px; background: #fafafa; }
+.mcw-fb-group-title { font-size: 12px; color: #6b7280; text-transform: uppercase; letter-spacing: 0.03em; }
+.mcw-fb-row { align-items: center; gap: 4px; flex-wrap: wrap; }
+.mcw-fb-or { font-size: 12px; font-weight: 650; color: #4b5563; padding-left: 10px; }
+.mcw-fb-and { font-size: 12px; color: #6b7280; }
+.mcw-fb-error .mcw-error { padding: 4px 10px; font-size: 13px; }
+.mcw-fb-hint { background: #fffbeb; border: 1px solid #fde68a; color: #92400e; border-radius: 8px;
+               padding: 4px 10px; font-size: 13px; }
+.mcw-fb-sentence { font-size: 13px; color: #374151; }
+.mcw-fb-count { font-size: 13px; color: #111827; }
+.mcw-fb-count .mcw-fb-counting { color: #6b7280; }
+"""
+
+
+def fb_style() -> widgets.HTML:
+    w = widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(height="0px", margin="0"))
+    w.add_class("mcw-style")
+    return w
+
+
+def _cls(widget: widgets.Widget, *names: str) -> widgets.Widget:
+    for name in names:
+        widget.add_class(name)
+    return widget
+
+
+class FilterRow(widgets.HBox):
+    """One condition: property dropdown, operator dropdown, value input(s), remove button."""
+
+    def __init__(self, builder: "FilterBuilder", condition: dict | None = None):
+        self.builder = builder
+        condition = condition or {"propertyName": fm.DEFAULT_PROPERTY, "operator": fm.DEFAULT_OPERATOR}
+        prop, op = condition["propertyName"], condition["operator"]
+        values = (fm.condition_values(condition) if fm.value_kind(prop, op) == fm.NONE
+                  or any(k in condition for k in ("value", "values"))
+                  else fm.default_values(prop, fm.value_kind(prop, op), self._names_for(prop, op)))
+        self._quiet = False
+        self.property = _cls(widgets.Dropdown(options=fm.property_options(), value=prop,
+                                              layout=widgets.Layout(width="210px")), "mcw-fb-property")
+        self.operator = _cls(widgets.Dropdown(options=fm.operator_options(prop), value=op,
+                                              layout=widgets.Layout(width="190px")), "mcw-fb-operator")
+        self.value_box = _cls(widgets.HBox(layout=widgets.Layout(align_items="center")), "mcw-fb-value-box")
+        self.remove_button = _cls(widgets.Button(description="x", tooltip="Remove this condition",
+                                                 layout=widgets.Layout(width="32px")), "mcw-fb-remove-row")
+        self.inputs: list[widgets.Widget] = []
+        self.kind = ""
+        self._build_inputs(prop, fm.value_kind(prop, op), values)
+        super().__init__([self.property, self.operator, self.value_box, self.remove_button])
+        self.add_class("mcw-fb-row")
+        self.property.observe(self._on_property, names="value")
+        self.operator.observe(self._on_operator, names="value")
+        self.remove_button.on_click(lambda _b: builder._remove_row(self))
+
+    # ---- reading -----------------------------------------------------------------
+    @property
+    def values(self) -> tuple:
+        kind = self.kind
+        if kind == fm.NONE:
+            return ()
+        if kind == fm.TEXT_MANY:
+            return (list(self.inputs[0].value),)
+        if kind == fm.ENUM_MANY:
+            return (tuple(self.inputs[0].value),)
+        if kind in (fm.NUMBER_RANGE, fm.DATE_RANGE):
+            return (self.inputs[0].value, self.inputs[1].value)
+        return (self.inputs[0].value,)
+
+    @property
+    def spec(self) -> tuple[str, str, tuple]:
+        """(property, operator, values) - what ``filter_model`` works on."""
+        return self.property.value, self.operator.value, self.values
+
+    @property
+    def condition(self) -> dict:
+        return fm.condition_json(*self.spec)
+
+    @property
+    def value_widget(self) -> widgets.Widget | None:
+        """The (first) value input, None for "is known" / "is unknown"."""
+        return self.inputs[0] if self.inputs else None
+
+    # ---- inputs ------------------------------------------------------------------
+    def _build_inputs(self, prop: str, kind: str, values: tuple) -> None:
+        self.kind = kind
+        self.inputs = self._make_inputs(prop, kind, values)
+        for w in self.inputs:
+            _cls(w, "mcw-fb-value", f"mcw-fb-value-{kind}")
+            w.observe(self._on_value, names="value")
+        children: list[widgets.Widget] = list(self.inputs)
+        if kind in (fm.NUMBER_RANGE, fm.DATE_RANGE):
+            children.insert(1, _cls(widgets.HTML("and"), "mcw-fb-and"))
+        if kind == fm.DAYS:
+            children.append(_cls(widgets.HTML("days"), "mcw-fb-and"))
+        self.value_box.children = children
+
+    def _make_inputs(self, prop: str, kind: str, values: tuple) -> list[widgets.Widget]:
+        narrow = widgets.Layout(width="150px")
+        if kind == fm.NONE:
+            return []
+        if kind == fm.TEXT_ONE:
+            return [widgets.Text(value=values[0] or "", placeholder="value", continuous_update=True,
+                                 layout=widgets.Layout(width="220px"))]
+        if kind == fm.TEXT_MANY:
+            return [widgets.TagsInput(value=list(values[0]), allow_duplicates=False,
+                                      layout=widgets.Layout(width="320px"))]
+        if kind in (fm.NUMBER_ONE, fm.NUMBER_RANGE):
+            return [self._number(prop, v, narrow) for v in values]
+        if kind in (fm.DATE_ONE, fm.DATE_RANGE):
+            return [widgets.DatePicker(value=v, layout=narrow) for v in values]
+        if kind == fm.DAYS:
+            return [widgets.IntText(value=values[0], layout=widgets.Layout(width="90px"))]
+        if kind == fm.BOOL_ONE:
+            return [widgets.Dropdown(options=fm.BOOL_OPTIONS, value=bool(values[0]),
+                                     layout=widgets.Layout(width="100px"))]
+        if kind == fm.ENUM_ONE:
+            return [widgets.Dropdown(options=fm.enum_options(prop), value=values[0],
+                                     layout=widgets.Layout(width="220px"))]
+        if kind == fm.ENUM_MANY:
+            options = fm.enum_options(prop)
+            return [widgets.SelectMultiple(options=options, value=tuple(values[0]),
+                                           rows=min(len(options), 5), layout=widgets.Layout(width="240px"))]
+        if kind == fm.LIST_ONE:
+            names = list(self.builder.list_names())
+            if values[0] and values[0] not in names:
+                names.append(values[0])  # a list loaded from a filter, deleted since: keep it visible
+            return [widgets.Dropdown(options=names, value=values[0] if values[0] in names else None,
+                                     layout=widgets.Layout(width="240px"))]
+        raise ValueError(kind)
+
+    @staticmethod
+    def _number(prop: str, value, layout) -> widgets.Widget:
+        if prop in fm.INTEGER_PROPERTIES and (value is None or float(value).is_integer()):
+            return widgets.IntText(value=int(value or 0), layout=layout)
+        return widgets.FloatText(value=float(value or 0), layout=layout)
+
+    def _names_for(self, prop: str, op: str) -> list[str]:
+        """The list names, read only for a list row (reading them counts members)."""
+        return self.builder.list_names() if fm.value_kind(prop, op) == fm.LIST_ONE else []
+
+    @contextmanager
+    def _silenced(self):
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
+    # ---- events ------------------------------------------------------------------
+    def _on_property(self, change) -> None:
+        prop = change["new"]
+        options = fm.operator_options(prop)
+        keep = self.operator.value if self.operator.value in [o for _, o in options] else options[0][1]
+        with self._silenced():
+            self.operator.options = options
+            self.operator.value = keep
+        self._build_inputs(prop, fm.value_kind(prop, keep),
+                           fm.default_values(prop, fm.value_kind(prop, keep), self._names_for(prop, keep)))
+        self.builder._rows_changed()
+
+    def _on_operator(self, change) -> None:
+        if self._quiet or change["new"] is None:
+            return
+        prop, new_kind = self.property.value, fm.value_kind(self.property.value, change["new"])
+        if new_kind != self.kind:
+            self._build_inputs(prop, new_kind, fm.carry_values(prop, self.kind, self.values, new_kind,
+                                                               self._names_for(prop, change["new"])))
+        self.builder._rows_changed()
+
+    def _on_value(self, _change) -> None:
+        if not self._quiet:
+            self.builder._rows_changed()
+
+
+class FilterBuilder(widgets.VBox):
+    """Edit a filter; see the module docstring.
+
+    ``app``: the App (``count``, ``lists``, ``account``, ``now``).
+    ``empty_text``: the sentence when there are no groups (default: "All contacts"
+    with the total count); a caller for which "no conditions" selects nothing (the
+    wizard) passes its own text, and no count is shown then.
+    """
+
+    filter = traitlets.Dict()
+    valid = traitlets.Bool(True)
+    count = traitlets.Int(None, allow_none=True)  # contacts matching ``filter``; None while counting
+
+    def __init__(self, app, value: dict | None = None, *, debounce: float = 0.3,
+                 empty_text: str | None = None, max_groups: int = MAX_GROUPS):
+        self.app = app
+        self.debounce = debounce
+        self.empty_text = empty_text
+        self.max_groups = max_groups
+        self.groups: list[list[FilterRow]] = []
+        self._list_names: list[str] | None = None
+        self._tz: str | None = None
+        self._loading = False
+        self._timer: threading.Timer | None = None
+        self._generation = 0
+        self._lock = threading.Lock()
+        self.count_error: str | None = None
+
+        self.groups_box = _cls(widgets.VBox(), "mcw-fb-groups")
+        self.add_group_button = _cls(widgets.Button(description="+ OR group", tooltip="Add a group of "
+                                                    "conditions; a contact matching any group matches"),
+                                     "mcw-fb-add-group")
+        self.add_group_button.on_click(lambda _b: self.add_group())
+        self.error = _cls(widgets.HTML(""), "mcw-fb-error")
+        self.sentence = _cls(widgets.HTML(""), "mcw-fb-sentence")
+        self.count_html = _cls(widgets.HTML(""), "mcw-fb-count")
+        super().__init__([fb_style(), self.groups_box, self.add_group_button, self.error, self.sentence,
+                          self.count_html], layout=widgets.Layout(width="100%"))
+        self.add_class("mcw-fb")
+        self.filter = {"filterGroups": []}
+        self.observe(self._on_filter_set, names="filter")
+        if value:
+            self.filter = value  # validated, loaded into rows, counted (observers below)
+        if not self.groups:
+            self._render()
+            self._show_valid()
+
+    # ---- the App side --------------------------------------------------------------
+    def list_names(self) -> list[str]:
+        """Names of the existing lists (read once; ``reload_lists()`` to read again)."""
+        if self._list_names is None:
+            try:
+                self._list_names = [info.name for info in self.app.lists()]
+            except Exception as e:  # a view must still open; the row says there are no lists
+                log.warning("could not read the lists: %s", e)
+                self._list_names = []
+        return self._list_names
+
+    def reload_lists(self) -> None:
+        self._list_names = None
+
+    def _timezone(self) -> str:
+        if self._tz is None:
+            self._tz = self.app.account().timezone
+        return self._tz
+
+    def describe(self, filter: dict) -> str:
+        """The filter in words, relative dates with their exact local dates."""
+        if not filter.get("filterGroups") and self.empty_text is not None:
+            return self.empty_text
+        return describe_filter(filter, now=self.app.now(), tz=self._timezone())
+
+    # ---- structure ----------------------------------------------------------------
+    def add_group(self, conditions: list[dict] | None = None) -> list[FilterRow]:
+        """Add an OR group (with one new row unless ``conditions`` are given)."""
+        if len(self.groups) >= self.max_groups:
+            return []
+        rows = [FilterRow(self, c) for c in (conditions or [None])]
+        self.groups.append(rows)
+        if not self._loading:
+            self._render()
+            self._rows_changed()
+        return rows
+
+    def add_row(self, group: int, condition: dict | None = None) -> FilterRow | None:
+        """Add an AND row to group ``group`` (0-based)."""
+        rows = self.groups[group]
+        if len(rows) >= MAX_FILTERS_PER_GROUP:
+            return None
+        row = FilterRow(self, condition)
+        rows.append(row)
+        self._render()
+        self._rows_changed()
+        return row
+
+    def remove_group(self, group: int) -> None:
+        del self.groups[group]
+        self._render()
+        self._rows_changed()
+
+    def _remove_row(self, row: FilterRow) -> None:
+        for g, rows in enumerate(self.groups):
+            if row in rows:
+                rows.remove(row)
+                if not rows:  # an empty AND group would mean "everyone": drop it
+                    del self.groups[g]
+                break
+        self._render()
+        self._rows_changed()
+
+    def clear(self) -> None:
+        """No conditions."""
+        self.groups = []
+        self._render()
+        self._rows_changed()
+
+    @property
+    def rows(self) -> list[FilterRow]:
+        return [row for rows in self.groups for row in rows]
+
+    def _render(self) -> None:
+        boxes: list[widgets.Widget] = []
+        several = len(self.groups) > 1
+        for g, rows in enumerate(self.groups):
+            if g:
+                boxes.append(_cls(widgets.HTML("OR"), "mcw-fb-or"))
+            title = _cls(widgets.HTML(f"Group {g + 1}: all of" if several or len(rows) > 1
+                                      else f"Group {g + 1}"), "mcw-fb-group-title")
+            remove = _cls(widgets.Button(description="Remove group", tooltip="Remove this group",
+                                         layout=widgets.Layout(width="auto")), "mcw-fb-remove-group")
+            remove.on_click(lambda _b, g=g: self.remove_group(g))
+            add = _cls(widgets.Button(description="+ AND", tooltip="Add a condition to this group",
+                                      disabled=len(rows) >= MAX_FILTERS_PER_GROUP,
+                                      layout=widgets.Layout(width="auto", align_self="flex-start")),
+                       "mcw-fb-add-row")
+            add.on_click(lambda _b, g=g: self.add_row(g))
+            head = widgets.HBox([title, remove], layout=widgets.Layout(justify_content="space-between",
+                                                                       align_items="center"))
+            box = _cls(widgets.VBox([head, *rows, add]), "mcw-fb-group")
+            box.add_button, box.remove_button = add, remove
+            boxes.append(box)
+        self.groups_box.children = boxes
+        self.add_group_button.disabled = len(self.groups) >= self.max_groups
+        self.add_group_button.description = "+ OR group" if self.groups else "+ Add a condition"
+
+    @property
+    def group_boxes(self) -> list[widgets.VBox]:
+        return [b for b in self.groups_box.children if "mcw-fb-group" in b._dom_classes]
+
+    # ---- filter <-> rows ----------------------------------------------------------
+    @traitlets.validate("filter")
+    def _validate_filter(self, proposal):
+        """Canonical JSON, or the previous value with the problem shown inline."""
+        try:
+            return fm.canonical(proposal["value"])
+        except Exception as e:
+            self._show_invalid(f"This filter cannot be loaded: {e}")
+            return dict(self.filter)
+
+    def _on_filter_set(self, change) -> None:
+        if self._loading:
+            return
+        self._loading = True
+        try:
+            self.groups = []
+            for conditions in fm.groups_of(change["new"]):
+                self.add_group(conditions)
+        finally:
+            self._loading = False
+        self._render()
+        self._show_valid()
+
+    def _rows_changed(self) -> None:
+        if self._loading:
+            return
+        new, problem = fm.filter_from_rows([[row.spec for row in rows] for rows in self.groups])
+        if problem is not None:
+            self._show_invalid(problem, incomplete=any(fm.row_problem(*row.spec) for row in self.rows))
+            return
+        changed = new != self.filter
+        self._loading = True  # the rows already show it: do not reload them
+        try:
+            self.filter = new
+        finally:
+            self._loading = False
+        self._show_valid(recount=changed or self.count is None)
+
+    def _show_invalid(self, problem: str, incomplete: bool = False) -> None:
+        """A row still being filled in is a hint; a refused value is an error. The sentence
+        and the count describe ``filter`` (the last valid one): hidden until valid again."""
+        self.valid = False
+        cls = "mcw-fb-hint" if incomplete else "mcw-error"
+        self.error.value = f'<div class="{cls}" role="alert">{esc(problem)}</div>'
+        self.sentence.value = ""
+        self.count_html.value = ""
+
+    def _show_valid(self, recount: bool = True) -> None:
+        self.valid = True
+        self.error.value = ""
+        try:
+            self.sentence.value = f'<span class="mcw-fb-sentence-text">{esc(self.describe(self.filter))}</span>'
+        except Exception as e:  # e.g. an unknown time zone: say so, do not break editing
+            self.sentence.value = f'<span class="mcw-fb-sentence-text">{esc(e)}</span>'
+        if recount:
+            self._schedule_count()
+        else:
+            self._render_count()
+
+    # ---- the count ----------------------------------------------------------------
+    def _counts_shown(self) -> bool:
+        return bool(self.filter.get("filterGroups")) or self.empty_text is None
+
+    def _schedule_count(self) -> None:
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        filter = dict(self.filter)
+        if not self._counts_shown():
+            self.count = None
+            self.count_html.value = ""
+            return
+        if self.debounce <= 0:
+            self._count(filter, generation)
+            return
+        self.count = None
+        self.count_html.value = '<span class="mcw-fb-counting">Counting…</span>'
+        timer = threading.Timer(self.debounce, self._count, args=(filter, generation))
+        timer.daemon = True
+        with self._lock:
+            self._timer = timer
+        timer.start()
+
+    def refresh_count(self) -> int | None:
+        """Count the current filter now, synchronously; returns the count."""
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        if not self._counts_shown():
+            self.count = None
+            self.count_html.value = ""
+            return None
+        self._count(dict(self.filter), generation)
+        return self.count
+
+    def _count(self, filter: dict, generation: int) -> None:
+        try:
+            n, error = self.app.count(filter=filter), None
+        except Exception as e:  # shown in place of the count, never raised into the UI
+            n, error = None, str(e) or type(e).__name__
+        with self._lock:
+            if generation != self._generation:
+                return  # the filter changed meanwhile: a newer count is on its way
+            self.count_error = error
+            self.count = n
+            self._render_count()
+
+    def _render_count(self) -> None:
+        n, error = self.count, self.count_error
+        if not self._counts_shown():
+            self.count_html.value = ""
+        elif error is not None:
+            self.count_html.value = f'<span class="mcw-error">Could not count: {esc(error)}</span>'
+        elif n is None:
+            self.count_html.value = '<span class="mcw-fb-counting">Counting…</span>'
+        else:
+            noun = "contact matches" if n == 1 else "contacts match"
+            self.count_html.value = f'<span class="mcw-fb-count-value" data-value="{n}">{n:,}</span> {noun}'
+
+    def close(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+        super().close()
+
+
+__all__ = ["FilterBuilder", "FilterRow"]

@@ -1,0 +1,230 @@
+"""Plain functions behind the FilterBuilder: what a row offers, and the JSON it makes.
+
+No widgets here: a row of the builder is (property, operator, values), where
+``values`` is a tuple whose shape depends on the row's *value kind* (see
+``value_kind``). ``condition_json`` turns a row into a filter condition (the JSON of
+``domain.filters``), ``condition_values`` does the reverse for loading a filter,
+and ``row_problem`` says in words what a row still lacks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..domain.filters import (
+    BETWEEN, BOOL, DATE, ENUM, HAS_PROPERTY, IN, IN_LAST_DAYS, LIST, MORE_THAN_DAYS_AGO,
+    NOT_HAS_PROPERTY, NOT_IN, NUMBER, OPERATOR_LABELS, OPERATORS_BY_TYPE, PROPERTIES, TEXT,
+    CONTAINS_TOKEN, NOT_CONTAINS_TOKEN, STARTS_WITH, parse_filter,
+)
+
+# Value kinds: which input(s) a row shows, and the shape of its values tuple.
+NONE = "none"                  # ()                     is known / is unknown
+TEXT_ONE = "text"              # (str,)
+TEXT_MANY = "texts"            # (list[str],)           is any of / is none of
+NUMBER_ONE = "number"          # (int | float,)
+NUMBER_RANGE = "number_range"  # (low, high)            between
+DATE_ONE = "date"              # (date | None,)
+DATE_RANGE = "date_range"      # (date | None, date | None)
+DAYS = "days"                  # (int,)                 in the last N days / more than N days ago
+BOOL_ONE = "bool"              # (bool,)
+ENUM_ONE = "enum"              # (str | None,)
+ENUM_MANY = "enums"            # (tuple[str, ...],)
+LIST_ONE = "list"              # (str | None,)          a list name
+
+INTEGER_PROPERTIES = frozenset({"id"})  # number properties that hold whole numbers
+DEFAULT_PROPERTY = "email"  # a new row: "Email contains ..." waiting for its text
+DEFAULT_OPERATOR = CONTAINS_TOKEN
+DEFAULT_DAYS = 30
+BOOL_OPTIONS = [("true", True), ("false", False)]
+
+
+def property_options() -> list[tuple[str, str]]:
+    """(label, name) of every filterable property, for the property dropdown."""
+    return [(p.label, p.name) for p in PROPERTIES.values()]
+
+
+def operator_options(prop: str) -> list[tuple[str, str]]:
+    """(label, operator) of the operators that fit the property's type, in UI order."""
+    kind = PROPERTIES[prop].type
+    return [(OPERATOR_LABELS[kind][op], op) for op in OPERATORS_BY_TYPE[kind]]
+
+
+def enum_options(prop: str) -> list[tuple[str, str]]:
+    p = PROPERTIES[prop]
+    return [(p.choice_label(v), v) for v in p.choices]
+
+
+def value_kind(prop: str, op: str) -> str:
+    ptype = PROPERTIES[prop].type
+    if op in (HAS_PROPERTY, NOT_HAS_PROPERTY):
+        return NONE
+    if ptype == LIST:
+        return LIST_ONE
+    if ptype == BOOL:
+        return BOOL_ONE
+    if op in (IN_LAST_DAYS, MORE_THAN_DAYS_AGO):
+        return DAYS
+    many = op in (IN, NOT_IN)
+    if ptype == ENUM:
+        return ENUM_MANY if many else ENUM_ONE
+    if ptype == TEXT:
+        return TEXT_MANY if many else TEXT_ONE
+    if ptype == NUMBER:
+        return NUMBER_RANGE if op == BETWEEN else NUMBER_ONE
+    if ptype == DATE:
+        return DATE_RANGE if op == BETWEEN else DATE_ONE
+    raise ValueError(f"no input for {prop} {op}")
+
+
+def default_values(prop: str, kind: str, list_names: list[str] | tuple[str, ...] = ()) -> tuple:
+    """What a fresh input of ``kind`` holds."""
+    if kind == NONE:
+        return ()
+    if kind == TEXT_ONE:
+        return ("",)
+    if kind in (TEXT_MANY, ENUM_MANY):
+        return ((),)
+    if kind == NUMBER_ONE:
+        return (0,)
+    if kind == NUMBER_RANGE:
+        return (0, 0)
+    if kind == DATE_ONE:
+        return (None,)
+    if kind == DATE_RANGE:
+        return (None, None)
+    if kind == DAYS:
+        return (DEFAULT_DAYS,)
+    if kind == BOOL_ONE:
+        return (True,)
+    if kind == ENUM_ONE:
+        choices = PROPERTIES[prop].choices
+        return (choices[0] if choices else None,)
+    if kind == LIST_ONE:
+        return (list_names[0] if list_names else None,)
+    raise ValueError(kind)
+
+
+def carry_values(prop: str, old_kind: str, old: tuple, new_kind: str,
+                 list_names: list[str] | tuple[str, ...] = ()) -> tuple:
+    """The values a row keeps when its operator changes the value kind (same property):
+    "is" 'NL' becomes "is any of" ['NL'], a date becomes the start of a range, ..."""
+    new = default_values(prop, new_kind, list_names)
+    if old_kind == new_kind:
+        return old
+    first = old[0] if old else None
+    pairs = {(TEXT_ONE, TEXT_MANY), (ENUM_ONE, ENUM_MANY)}
+    if (old_kind, new_kind) in pairs and first not in (None, ""):
+        return ((first,) if new_kind == ENUM_MANY else [first],)
+    if (new_kind, old_kind) in pairs and first:
+        return (list(first)[0],)
+    if {old_kind, new_kind} in ({NUMBER_ONE, NUMBER_RANGE}, {DATE_ONE, DATE_RANGE}) and first is not None:
+        return (first, first) if new_kind in (NUMBER_RANGE, DATE_RANGE) else (first,)
+    return new
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def condition_json(prop: str, op: str, values: tuple) -> dict:
+    """The filter condition of a row (unchecked: ``parse_filter`` validates it)."""
+    kind = value_kind(prop, op)
+    out: dict[str, Any] = {"propertyName": prop, "operator": op}
+    if kind == NONE:
+        return out
+    if kind in (TEXT_MANY, ENUM_MANY):
+        out["values"] = [_json_value(v) for v in values[0]]
+    elif kind in (NUMBER_RANGE, DATE_RANGE):
+        out["value"], out["highValue"] = _json_value(values[0]), _json_value(values[1])
+    else:
+        out["value"] = _json_value(values[0])
+    return out
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def condition_values(condition: dict) -> tuple:
+    """The values tuple of a canonical condition (``Filter.to_json()`` form)."""
+    prop, op = condition["propertyName"], condition["operator"]
+    kind = value_kind(prop, op)
+    if kind == NONE:
+        return ()
+    if kind == TEXT_MANY:
+        return (list(condition["values"]),)
+    if kind == ENUM_MANY:
+        return (tuple(condition["values"]),)
+    if kind == DATE_RANGE:
+        return (_as_date(condition["value"]), _as_date(condition["highValue"]))
+    if kind == NUMBER_RANGE:
+        return (condition["value"], condition["highValue"])
+    if kind == DATE_ONE:
+        return (_as_date(condition["value"]),)
+    return (condition["value"],)
+
+
+def canonical(filter: dict | str | None) -> dict:
+    """The filter JSON as ``parse_filter`` normalises it (raises ValidationError)."""
+    return parse_filter({"filterGroups": []} if filter is None else filter).to_json()
+
+
+def groups_of(filter: dict) -> list[list[dict]]:
+    """The conditions of a canonical filter, group by group."""
+    return [list(g["filters"]) for g in filter.get("filterGroups", [])]
+
+
+def row_label(prop: str, op: str) -> str:
+    p = PROPERTIES[prop]
+    return f"{p.label} {OPERATOR_LABELS[p.type][op]}"
+
+
+def row_problem(prop: str, op: str, values: tuple) -> str | None:
+    """What a row still lacks, in words; None when it is complete (the parser may still
+    refuse it, e.g. a range whose low end is above its high end)."""
+    kind = value_kind(prop, op)
+    if kind in (DATE_ONE, DATE_RANGE) and any(v is None for v in values):
+        return "choose a date" if kind == DATE_ONE else "choose both dates"
+    if kind == TEXT_MANY and not values[0]:
+        return "add at least one value"
+    if kind == ENUM_MANY and not values[0]:
+        return "choose at least one value"
+    if kind == ENUM_ONE and values[0] is None:
+        return "choose a value"
+    if kind == LIST_ONE and not values[0]:
+        return "choose a list (there are no lists yet)" if values[0] is None else "choose a list"
+    if kind == TEXT_ONE and op in (CONTAINS_TOKEN, NOT_CONTAINS_TOKEN, STARTS_WITH) and not values[0]:
+        return "type some text"
+    if kind in (NUMBER_ONE, NUMBER_RANGE, DAYS) and any(v is None for v in values):
+        return "type a number"
+    return None
+
+
+def filter_from_rows(groups: list[list[tuple[str, str, tuple]]]) -> tuple[dict | None, str | None]:
+    """(canonical filter, None) for complete, valid rows, or (None, problem in words).
+
+    ``groups``: per group, the (property, operator, values) of each row.
+    """
+    from ..domain.errors import ValidationError
+
+    for g, rows in enumerate(groups, 1):
+        for i, (prop, op, values) in enumerate(rows, 1):
+            problem = row_problem(prop, op, values)
+            if problem:
+                where = f"Group {g}, condition {i}" if len(groups) > 1 else f"Condition {i}"
+                return None, f"{where} ({row_label(prop, op)}): {problem}"
+    raw = {"filterGroups": [{"filters": [condition_json(p, o, v) for p, o, v in rows]}
+                            for rows in groups]}
+    try:
+        return canonical(raw), None
+    except ValidationError as e:
+        text = str(e)
+        return None, text[:1].upper() + text[1:]
+

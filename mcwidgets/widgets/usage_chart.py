@@ -1,0 +1,80 @@
+"""The usage chart: marketing contacts over time against the tier, live."""
+
+from __future__ import annotations
+
+from copy import deepcopy
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from .figures import usage_figure
+from .resize import ResizeNudge
+from .logs import first_line, log_exception
+from .theme import error_html
+
+PLOT_CONFIG = {"responsive": True, "displaylogo": False,
+               "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+
+
+class UsageChart(widgets.VBox):
+    """A ``FigureWidget`` built by :func:`usage_figure`, updated in place by :meth:`refresh`.
+
+    ``width``: a fixed width in pixels; by default the chart follows its container
+    (a :class:`ResizeNudge` resizes it when it becomes visible).
+    """
+
+    def __init__(self, app, *, width: int | None = None, history_days: int = 365, subscribe: bool = True,
+                 report=None):
+        self.app = app
+        self.width = width
+        self.history_days = history_days
+        self.figure = go.FigureWidget(self.build_figure(report))
+        self.figure._config = PLOT_CONFIG
+        self.figure.add_class("mcw-usage-figure")
+        self.message = widgets.HTML("")
+        self.nudger = ResizeNudge()
+        super().__init__([self.message, self.figure, self.nudger])
+        self.add_class("mcw-chart")
+        self.add_class("mcw-usage-chart")
+        if subscribe:
+            app.on_change(self._on_change)
+
+    def build_figure(self, report=None) -> go.Figure:
+        """The figure of the current figures (``status()`` applies due rollovers)."""
+        report = report if report is not None else self.app.status()
+        info = self.app.account()
+        history = self.app.usage_history(self.history_days)
+        return usage_figure(history, report, today=info.today, width=self.width, tz=info.timezone)
+
+    def refresh(self, report=None) -> None:
+        """Re-read status and history and update the figure in place (one batch)."""
+        self.update_figure(self.build_figure(report))
+
+    def update_figure(self, new: go.Figure) -> None:
+        fw = self.figure
+        with fw.batch_update():
+            if [t.name for t in fw.data] != [t.name for t in new.data]:
+                fw.data = []
+                fw.add_traces(list(new.data))
+            else:
+                for old, fresh in zip(fw.data, new.data):
+                    old.update(fresh.to_plotly_json(), overwrite=True)
+            fw.update_layout(new.layout.to_plotly_json(), overwrite=True)
+            if self.width is None:
+                fw.layout.width = None
+        # Views created from now on start from the widget state, not from the edit
+        # messages sent before they existed (plotly does the same when displayed).
+        fw._widget_layout = deepcopy(fw._layout_obj._props)
+        fw._widget_data = deepcopy(fw._data)
+
+    def on_show(self) -> None:
+        """Called when the chart's tab is shown: resize it to its container."""
+        self.nudger.nudge()
+
+    def _on_change(self) -> None:
+        try:
+            self.refresh()
+            self.message.value = ""
+        except Exception as e:  # a view must not break the action that notified it
+            log_exception("usage chart refresh failed")
+            self.message.value = error_html(f"Could not refresh the chart: {first_line(e)}")

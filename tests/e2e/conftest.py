@@ -1,0 +1,194 @@
+"""Browser tests: ``mcwidgets serve`` on a throwaway SQLite database, driven by Chromium.
+
+Debian's Chromium (``playwright install`` cannot download a browser here). One
+server per test session; one loaded page per module (each page load starts a
+kernel, ~6-9 s). When a test fails, a screenshot of every tab goes to
+``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from mcwidgets.app import App
+
+CHROMIUM = "/usr/bin/chromium"
+NOW = "2026-11-26T12:00:00+00:00"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+XSS_NAMES = ("<img src=x onerror=window.__xss=1>", "<script>window.__xss=2</script>")
+ACCOUNT_NAME = "Acme <img src=x onerror=window.__xss=3> & Co"
+DEMO_CONTACTS = 400
+TAB_TITLES = ("Overview", "Contacts", "Manage marketing contacts", "Workflows", "Activity", "Settings")
+
+if not os.path.exists(CHROMIUM):  # pragma: no cover - the machines here have it
+    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_answers(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"mcwidgets serve exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A demo database with known counts plus contacts and an account name holding markup,
+    served by ``mcwidgets serve`` (stopped with its whole process group afterwards)."""
+    folder = tmp_path_factory.mktemp("e2e")
+    db_url = f"sqlite:///{folder / 'dashboard.db'}"
+    app = App.open(db_url, now=NOW, user="admin")
+    app.demo(contacts=DEMO_CONTACTS, seed=11)
+    for i, name in enumerate(XSS_NAMES):
+        app.create_contact(f"xss{i}@example.com", first_name=name, last_name=name, company=name,
+                           status="marketing")
+    app.configure_account(name=ACCOUNT_NAME)
+    app.close()
+
+    port = free_port()
+    log = open(folder / "serve.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mcwidgets", "--db", db_url, "--now", NOW, "serve", "--port", str(port),
+         "--no-browser"],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=folder,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_answers(url, proc)
+        yield {"url": url, "db_url": db_url, "log": folder / "serve.log", "proc": proc}
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def expected(server):
+    """What the dashboard must show: the services' own answer on the same database and clock."""
+    app = App.open(server["db_url"], now=NOW, user="admin")
+    try:
+        return app.status()
+    finally:
+        app.close()
+
+
+class Dashboard:
+    """A loaded dashboard page and what it reported while loading."""
+
+    def __init__(self, page, url: str):
+        self.page = page
+        self.url = url
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+
+    def tab(self, title: str):
+        return self.page.get_by_role("tab", name=title, exact=True)
+
+    def show(self, title: str) -> None:
+        self.tab(title).click()
+        self.page.wait_for_function(
+            "t => [...document.querySelectorAll('.mcw-tabs .lm-TabBar-tab')].some("
+            "e => e.textContent.trim() === t && e.classList.contains('lm-mod-current'))", arg=title)
+        self.page.wait_for_timeout(300)
+
+    def screenshots(self, prefix: str) -> list[Path]:
+        ARTIFACTS.mkdir(exist_ok=True)
+        paths = []
+        for i, title in enumerate(TAB_TITLES):
+            try:
+                self.show(title)
+            except Exception:  # a screenshot of whatever is there is still worth having
+                pass
+            path = ARTIFACTS / f"{prefix}-{i}-{re.sub(r'[^a-z0-9]+', '-', title.lower())}.png"
+            self.page.screenshot(path=str(path), full_page=True)
+            paths.append(path)
+        return paths
+
+
+def open_dashboard(browser, url: str) -> Dashboard:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    d = Dashboard(page, url)
+    local = urlparse(url).netloc
+
+    def only_local(route):
+        if urlparse(route.request.url).netloc == local or route.request.url.startswith("data:"):
+            route.continue_()
+        else:  # the dashboard needs nothing from the internet
+            d.blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.on("pageerror", lambda e: d.errors.append(f"pageerror: {e}"))
+    page.on("console", lambda m: d.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.goto(url)
+    page.wait_for_selector(".mcw-count-marketing .mcw-value", timeout=90_000)
+    page.wait_for_selector(".mcw-usage-chart .js-plotly-plot .scatterlayer .trace", timeout=90_000)
+    page.wait_for_timeout(500)
+    return d
+
+
+@pytest.fixture(scope="module")
+def loaded(browser, server):
+    d = open_dashboard(browser, server["url"])
+    yield d
+    d.page.context.close()
+
+
+@pytest.fixture
+def dashboard(loaded, request):
+    """The module's loaded page, back on the Overview tab; screenshots of all tabs on failure."""
+    loaded.show("Overview")
+    yield loaded
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+        loaded.screenshots(name)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)

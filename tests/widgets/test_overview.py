@@ -1,0 +1,165 @@
+"""The Overview panel and the dashboard without a browser, on SQLite and PostgreSQL."""
+
+import re
+
+import ipywidgets as widgets
+import pytest
+
+from mcwidgets.app import App
+from mcwidgets.dashboard import TABS, build_dashboard, dashboard_from_env, placeholder
+from mcwidgets.widgets import figures
+from mcwidgets.widgets.overview import OverviewPanel
+from mcwidgets.widgets.usage_chart import UsageChart
+
+
+@pytest.fixture
+def app(ctx):
+    return App(ctx, "admin")
+
+
+def shown(panel: OverviewPanel, key: str) -> int:
+    """The number a card shows, read back from its HTML like the browser would."""
+    m = re.search(r'class="mcw-value" data-value="(\d+)">([\d,]+)<', panel.cards[key].value)
+    assert m, panel.cards[key].value
+    assert int(m.group(2).replace(",", "")) == int(m.group(1))
+    return int(m.group(1))
+
+
+def make(app, n_marketing: int, n_non: int) -> tuple[list[int], list[int]]:
+    mk = [app.create_contact(f"m{i}@example.com", status="marketing") for i in range(n_marketing)]
+    non = [app.create_contact(f"n{i}@example.com", status="non-marketing") for i in range(n_non)]
+    return mk, non
+
+
+def test_counts_shown_match_status(app):
+    make(app, 3, 2)
+    panel = OverviewPanel(app)
+    r = app.status()
+    assert (shown(panel, "count-marketing"), shown(panel, "count-pending"), shown(panel, "count-non-marketing"),
+            shown(panel, "count-total"), shown(panel, "tier")) == (r.marketing, r.pending, r.non_marketing,
+                                                                   r.total, r.tier) == (3, 0, 2, 5, 2_000)
+    assert f'data-value="{r.next_update_date.isoformat()}"' in panel.cards["next-update"].value
+    assert f'class="mcw-projected" data-value="{r.projected_marketing}"' in panel.cards["next-update"].value
+    assert "Professional" in panel.cards["tier"].value and "0.1 %" in panel.cards["tier"].value
+    assert 'data-level="none"' in panel.alerts.value
+
+
+def test_actions_through_the_app_refresh_the_panel_and_the_chart(app):
+    mk, non = make(app, 3, 2)
+    panel = OverviewPanel(app)
+    marketing = [t for t in panel.chart.figure.data if t.name == figures.MARKETING][0]
+    assert list(marketing.y)[-1] == 3
+
+    app.set_non_marketing(mk[:2])  # pending: still marketing until the update date
+    assert shown(panel, "count-marketing") == 3 and shown(panel, "count-pending") == 2
+    assert 'class="mcw-projected" data-value="1"' in panel.cards["next-update"].value
+    pending = [t for t in panel.chart.figure.data if t.name == figures.PENDING][0]
+    assert list(pending.y)[-1] == 2
+
+    app.set_marketing(non)
+    assert shown(panel, "count-marketing") == 5 and shown(panel, "count-non-marketing") == 0
+    marketing = [t for t in panel.chart.figure.data if t.name == figures.MARKETING][0]
+    assert list(marketing.y)[-1] == 5
+    assert panel.report == app.status()
+
+
+def test_alerts_are_styled_by_level(app):
+    app.configure_account(edition="starter", tier=1_000)
+    panel = OverviewPanel(app)
+    panel.show(panel.report.__class__(**{**panel.report.__dict__, "marketing": 950, "usage_percent": 95.0,
+                                         "alerts": ("75%", "90%")}))
+    assert "mcw-alert-90" in panel.alerts.value and 'data-alerts="75%,90%"' in panel.alerts.value
+    assert "mcw-level-90" in panel.cards["tier"].value
+    panel.show(panel.report.__class__(**{**panel.report.__dict__, "marketing": 1_001, "usage_percent": 100.1,
+                                         "alerts": ("75%", "90%", "98%", "exceeded")}))
+    assert "mcw-alert-exceeded" in panel.alerts.value
+
+
+def test_creating_contacts_refreshes_the_panel(app):
+    app.configure_account(edition="starter", tier=1_000)
+    panel = OverviewPanel(app)
+    for i in range(8):
+        app.create_contact(f"x{i}@example.com", status="marketing")
+    assert 'data-level="none"' in panel.alerts.value  # 8 of 1,000
+    assert shown(panel, "count-marketing") == 8
+
+
+def test_panel_reports_a_failing_refresh_without_breaking_the_action(app, monkeypatch):
+    mk, _ = make(app, 1, 0)
+    panel = OverviewPanel(app)
+
+    def broken(*a, **k):
+        raise RuntimeError("database <gone>")
+
+    monkeypatch.setattr(panel.chart, "refresh", broken)
+    app.set_non_marketing(mk)  # the action itself succeeds
+    assert "Could not refresh" in panel.message.value and "&lt;gone&gt;" in panel.message.value
+
+
+def test_chart_has_fixed_width_when_asked_and_on_show_nudges(app):
+    chart = UsageChart(app, width=800)
+    assert chart.figure.layout.width == 800 and chart.figure.layout.height == figures.HEIGHT
+    assert chart.figure._config.get("responsive") is True
+    before = chart.nudger.nudges
+    chart.on_show()
+    assert chart.nudger.nudges == before + 1
+
+
+def test_dashboard_header_escapes_account_and_user_names(ctx):
+    admin = App(ctx, "admin")
+    admin.configure_account(name='<img src=x onerror="window.__xss=1">Acme & Co')
+    admin.add_user("<b>eve</b>")
+    dash = build_dashboard(App(ctx, "<b>eve</b>"))
+    head = dash.header.value
+    assert "<img" not in head and "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;Acme &amp; Co" in head
+    assert "<b>eve</b>" not in head and "&lt;b&gt;eve&lt;/b&gt;" in head
+    assert 'class="mcw-role">user<' in head
+
+
+def test_dashboard_tabs_registry_and_lazy_build(app):
+    dash = build_dashboard(app)
+    titles = [dash.tabs.get_title(i) for i in range(len(dash.tabs.children))]
+    assert titles == ["Overview", "Contacts", "Manage marketing contacts", "Workflows", "Activity", "Settings"]
+    assert titles == [t for t, _ in TABS]
+    assert list(dash.panels) == ["Overview"]  # the others are built when first shown
+    assert isinstance(dash.panels["Overview"], OverviewPanel)
+    panel = dash.select("Settings")
+    assert "mcw-placeholder-panel" in panel._dom_classes
+    overview = dash.panels["Overview"]
+    nudges = overview.chart.nudger.nudges
+    dash.select("Overview")
+    assert overview.chart.nudger.nudges == nudges + 1  # relayout when shown again
+
+
+def test_a_tab_that_fails_to_build_shows_an_error_not_a_traceback(app):
+    def boom(app):
+        raise ValueError("no <grid> yet")
+
+    dash = build_dashboard(app, tabs=[("Overview", OverviewPanel), ("Broken", boom),
+                                      ("Later", placeholder("<soon>"))])
+    broken = dash.select("Broken")
+    assert isinstance(broken, widgets.HTML) and "no &lt;grid&gt; yet" in broken.value
+    assert "&lt;soon&gt;" in dash.select("Later").value
+
+
+def test_header_follows_account_changes(app):
+    dash = build_dashboard(app)
+    app.configure_account(name="Renamed BV")
+    assert "Renamed BV" in dash.header.value
+
+
+def test_dashboard_from_env(db_url):
+    env = {"MCWIDGETS_DATABASE_URL": db_url, "MCWIDGETS_USER": "admin", "MCWIDGETS_NOW": "2026-11-26T12:00:00+00:00"}
+    App.open(db_url, now=env["MCWIDGETS_NOW"]).add_user("admin")
+    dash = dashboard_from_env(env)
+    assert "mcw-dashboard" in dash._dom_classes
+    assert dash.app.user == "admin" and dash.app.account().today.isoformat() == "2026-11-26"
+    assert "26 Nov 2026" in dash.header.value
+    dash.app.close()
+
+
+def test_dashboard_from_env_with_a_bad_database_shows_a_message(capsys):
+    w = dashboard_from_env({"MCWIDGETS_DATABASE_URL": "nosuchdriver://x/y", "MCWIDGETS_USER": "admin"})
+    assert isinstance(w, widgets.HTML) and "could not be opened" in w.value and "Traceback" not in w.value
+    # in a kernel sys.stderr is the cell's output: the traceback goes to the real stderr only
+    assert capsys.readouterr().err == ""
