@@ -51,6 +51,18 @@ def ensure_account(session: Session, now: datetime) -> Account:
     return account
 
 
+def bootstrap_account(ctx: Context) -> None:
+    """Create the account row once, when a store is opened, so concurrent first
+    actions never race to create it (a losing insert is simply ignored)."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with ctx.write() as session:
+            ensure_account(session, ctx.now())
+    except IntegrityError:
+        pass
+
+
 def info(session: Session, now: datetime) -> AccountInfo:
     account = ensure_account(session, now)
     today = local_date(now, account.timezone)

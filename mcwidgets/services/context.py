@@ -2,17 +2,48 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..store import migrate
 from ..store.engine import WRITE, make_engine
 from ..store.models import Account
+
+
+RETRIES = 3
+
+
+def is_retryable(error: BaseException) -> bool:
+    """A deadlock or serialisation failure (PostgreSQL) or a busy database (SQLite):
+    the database asks for the transaction to be run again."""
+    orig = getattr(error, "orig", None)
+    if getattr(orig, "sqlstate", None) in ("40001", "40P01"):
+        return True
+    return isinstance(error, OperationalError) and "database is locked" in str(orig or error)
+
+
+def retry_on_conflict(fn):
+    """Run a write use case again (up to RETRIES times) when the database asks."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        for attempt in range(RETRIES):
+            try:
+                return fn(*args, **kwargs)
+            except DBAPIError as e:
+                if attempt == RETRIES - 1 or not is_retryable(e):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    return wrapper
 
 
 def utc_now() -> datetime:
@@ -33,7 +64,12 @@ class Context:
         if migrate_schema:
             migrate.upgrade(engine)
         clock = (lambda: now) if now is not None else utc_now
-        return cls(engine=engine, clock=clock)
+        ctx = cls(engine=engine, clock=clock)
+        if migrate_schema:
+            from .account import bootstrap_account
+
+            bootstrap_account(ctx)
+        return ctx
 
     def now(self) -> datetime:
         """The current instant as naive UTC, the form stored in the database."""

@@ -21,7 +21,7 @@ from ..store import queries
 from ..store.transitions import apply_transition
 from .account import billing_of, ensure_account
 from .actions import start_action
-from .context import Context
+from .context import Context, retry_on_conflict
 from .usage import take_snapshot
 
 
@@ -34,6 +34,7 @@ class RolloverResult:
     action_ids: tuple[int, ...]
 
 
+@retry_on_conflict
 def rollover(ctx: Context) -> RolloverResult:
     with ctx.write() as session:
         return apply_due_rollovers(session, ctx)

@@ -14,7 +14,7 @@ from ..store.selection import selection_where
 from ..store.transitions import apply_transition
 from .account import check_tier_upgrade, ensure_account
 from .actions import start_action
-from .context import Context
+from .context import Context, retry_on_conflict
 from .forecast import forecast_where
 from .permissions import require_admin, require_edit_marketing, require_user
 from .rollover import action_session
@@ -53,6 +53,7 @@ def set_non_marketing(ctx: Context, actor: Actor, selection: Selection, *,
 ADMIN_ONLY_KINDS = {"wizard": "run the Manage marketing contacts wizard"}
 
 
+@retry_on_conflict
 def _change(ctx: Context, actor: Actor, selection: Selection, transition: str,
             *, needs_permission: bool, kind: str | None = None) -> ActionResult:
     kind = kind or transition

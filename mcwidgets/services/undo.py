@@ -16,7 +16,7 @@ from ..store.models import Action, Contact
 from ..store.transitions import apply_transition
 from .account import ensure_account
 from .actions import start_action
-from .context import Context
+from .context import Context, retry_on_conflict
 from .permissions import require_edit_marketing, require_user
 from .rollover import action_session
 from .status import ActionResult
@@ -24,6 +24,7 @@ from .status import ActionResult
 UNDOABLE = {"set_non_marketing", "wizard", "workflow_non_marketing"}
 
 
+@retry_on_conflict
 def undo(ctx: Context, actor: Actor, action_id: int) -> ActionResult:
     with action_session(ctx) as session:
         require_user(session, actor)

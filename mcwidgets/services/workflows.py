@@ -29,7 +29,7 @@ from ..store.selection import selection_where
 from ..store.transitions import apply_transition
 from .account import check_tier_upgrade, ensure_account
 from .actions import start_action
-from .context import Context
+from .context import Context, retry_on_conflict
 from .forecast import forecast_where
 from .permissions import require_admin, require_edit_marketing
 from .rollover import action_session
@@ -135,8 +135,31 @@ def delete(ctx: Context, actor: Actor, name: str) -> None:
         session.delete(wf)
 
 
+def update(ctx: Context, actor: Actor, name: str, *, new_name: str | None = None, trigger=None,
+           action: str | None = None, reenroll: bool | None = None) -> WorkflowInfo:
+    """Edit a workflow that is off: its name, triggers, action or re-enrollment (admins;
+    a result that sets marketing needs the permission too). Contacts enrolled so far
+    stay enrolled; the new triggers apply from the next time it is turned on."""
+    with action_session(ctx) as session:
+        require_admin(session, actor, "edit workflows")
+        wf = _find(session, name)
+        if wf.enabled:
+            raise Conflict(f"workflow {wf.name!r} is on: turn it off before editing it")
+        d = rules.define(wf.name if new_name is None else new_name, wf.trigger if trigger is None else trigger,
+                         wf.action if action is None else action, wf.reenroll if reenroll is None else reenroll)
+        if d.sets_marketing:
+            require_edit_marketing(session, actor)
+        if d.name != wf.name and session.scalar(select(Workflow.id).where(Workflow.name == d.name)) is not None:
+            raise Conflict(f"a workflow named {d.name!r} exists already")
+        wf.name, wf.trigger, wf.action, wf.reenroll = d.name, d.trigger.to_json(), d.action.value, d.reenroll
+        session.flush()
+        _check_trigger_compiles(session, ctx, wf)
+        return _info(session, wf)
+
+
 # --- runs --------------------------------------------------------------------------
 
+@retry_on_conflict
 def run(ctx: Context, name: str | None = None) -> list[RunResult]:
     """Run one workflow (if on) or every workflow that is on: for a scheduler."""
     with action_session(ctx) as session:
