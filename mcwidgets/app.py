@@ -114,11 +114,12 @@ class App:
                            size=size, cursor=cursor, position=position)
 
     def import_csv(self, path_or_file, *, as_marketing: bool = False, strict: bool = False,
-                   mapping: dict | None = None, errors_path=None, progress=None):
+                   mapping: dict | None = None, errors_path=None, progress=None, dry_run: bool = False):
         from .services import importer
 
         result = importer.import_csv(self.ctx, self.actor, path_or_file, as_marketing=as_marketing,
-                                     strict=strict, mapping=mapping, errors_path=errors_path, progress=progress)
+                                     strict=strict, mapping=mapping, errors_path=errors_path, progress=progress,
+                                     dry_run=dry_run)
         return self._notify(result) if result.applied else result
 
     def export_csv(self, out_path_or_file, selection: Selection | dict | None = None, *, progress=None) -> int:
@@ -240,6 +241,12 @@ class App:
 
     def turn_on_workflow(self, name: str, *, enroll_existing: bool):
         return self._notify(workflows.turn_on(self.ctx, self.actor, name, enroll_existing=enroll_existing))
+
+    def update_workflow(self, name: str, *, new_name: str | None = None, trigger=None,
+                        action: str | None = None, reenroll: bool | None = None):
+        """Edit a workflow that is off (name, triggers, action, re-enrollment)."""
+        return workflows.update(self.ctx, self.actor, name, new_name=new_name, trigger=trigger,
+                                action=action, reenroll=reenroll)
 
     def turn_off_workflow(self, name: str):
         return workflows.turn_off(self.ctx, self.actor, name)

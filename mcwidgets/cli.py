@@ -164,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--mapping", metavar="JSON", help='column mapping, e.g. \'{"Mail": "email", "Notes": null}\'')
     im.add_argument("--errors", metavar="FILE", help="where to write the bad rows (default: FILE.errors.csv)")
     im.add_argument("--json", action="store_true")
+    im.add_argument("--dry-run", action="store_true", help="run the import, roll it back, print the forecast")
 
     ex = sub.add_parser("export", help="export contacts to CSV (the headings import reads)")
     ex.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
@@ -624,7 +625,15 @@ def cmd_import(app: App, args) -> int:
     progress = _rows_progress("importing") if sys.stderr.isatty() else None
     source = sys.stdin if args.file == "-" else args.file
     r = app.import_csv(source, as_marketing=args.as_marketing, strict=args.strict, mapping=mapping,
-                       errors_path=args.errors, progress=progress)
+                       errors_path=args.errors, progress=progress, dry_run=args.dry_run)
+    if r.dry_run and not args.json:
+        print(f"dry run of {r.rows:,} rows: {r.created:,} contacts would be created, {r.updated:,} updated "
+              f"({r.status_changed:,} status changes), {r.bad_rows:,} bad rows; nothing was imported")
+        if r.would_be_held:
+            print(f"the import would be HELD by the spike guard: it sets {r.marketing_changes:,} contacts as marketing")
+        for row, _email, reason in r.errors[:20]:
+            print(f"  row {row}: {reason}")
+        return print_forecast(r.forecast, False)
     if args.json:
         data = dataclasses.asdict(r)
         data["errors"] = [{"row": n, "email": e, "reason": why} for n, e, why in r.errors]

@@ -80,7 +80,7 @@ import itertools
 import os
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
@@ -92,8 +92,10 @@ from sqlalchemy import func, select, true
 from ..domain.actors import Actor, ActorKind
 from ..domain.contacts import _EMAIL, LifecycleStage, Source
 from ..domain.errors import Conflict, ValidationError
+from ..domain.forecast import Forecast, side
 from ..domain.status import Status
 from ..store import importing as sql
+from ..store import queries
 from ..store.models import HeldAction, Workflow
 from ..store.transitions import write_audit_rows
 from . import csvcolumns as cols
@@ -102,6 +104,7 @@ from .account import check_tier_upgrade, ensure_account
 from .actions import start_action
 from .context import Context
 from .contacts import default_statuses
+from .forecast import plan_of
 from .permissions import acting_user, require_edit_marketing, require_user
 from .rollover import action_session
 
@@ -133,6 +136,10 @@ class ImportResult:
     held_action_id: int | None = None
     marketing_changes: int | None = None  # contacts it sets (or would set) as marketing
     workflow_runs: tuple = ()  # workflows that ran over the imported contacts
+    # Dry run: the import ran in full and was rolled back; what it would do.
+    dry_run: bool = False
+    forecast: Forecast | None = None
+    would_be_held: bool = False
 
 
 class _StrictAbort(Exception):
@@ -142,7 +149,7 @@ class _StrictAbort(Exception):
 
 def import_csv(ctx: Context, actor: Actor, path_or_file, *, as_marketing: bool = False, strict: bool = False,
                mapping: dict | None = None, progress: Progress | None = None, chunk_rows: int = 50_000,
-               errors_path: str | os.PathLike | None = None) -> ImportResult:
+               errors_path: str | os.PathLike | None = None, dry_run: bool = False) -> ImportResult:
     """Import contacts from a CSV file (a path, or a text or binary file object).
 
     See the module docstring for the rules. Raises ValidationError when the file
@@ -150,9 +157,11 @@ def import_csv(ctx: Context, actor: Actor, path_or_file, *, as_marketing: bool =
     ``as_marketing`` without the permission; bad rows are reported, not raised.
     ``progress(rows_done, total)`` is called after each chunk with ``total`` None
     (unknown while streaming), and once at the end with both equal.
+    With ``dry_run`` the import runs in full inside its transaction, which is then
+    rolled back: the result says what it would do, with the forecast.
     """
     return _import(ctx, actor, path_or_file, as_marketing=as_marketing, strict=strict, mapping=mapping,
-                   progress=progress, chunk_rows=chunk_rows, errors_path=errors_path)
+                   progress=progress, chunk_rows=chunk_rows, errors_path=errors_path, dry_run=dry_run)
 
 
 def run_approved_import(ctx: Context, held_id: int, payload: dict) -> ImportResult:
@@ -168,7 +177,7 @@ def run_approved_import(ctx: Context, held_id: int, payload: dict) -> ImportResu
 
 
 def _import(ctx: Context, actor: Actor, path_or_file, *, as_marketing, strict, mapping, progress, chunk_rows,
-            errors_path, approved_held_id: int | None = None) -> ImportResult:
+            errors_path, approved_held_id: int | None = None, dry_run: bool = False) -> ImportResult:
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise ValidationError(f"chunk_rows must be a whole number of at least 1, not {chunk_rows!r}")
     with _Input(path_or_file) as src:
@@ -181,7 +190,7 @@ def _import(ctx: Context, actor: Actor, path_or_file, *, as_marketing, strict, m
                 _check_actor(session, actor, as_marketing)
                 return _run(ctx, session, actor, src, headings, by_prop, ignored, as_marketing=as_marketing,
                             strict=strict, progress=progress, chunk_rows=chunk_rows, errors_path=errors_path,
-                            mapping=mapping, approved_held_id=approved_held_id)
+                            mapping=mapping, approved_held_id=approved_held_id, dry_run=dry_run)
         except _StrictAbort as abort:
             return abort.result
 
@@ -194,8 +203,9 @@ def _check_actor(session, actor: Actor, as_marketing: bool) -> None:
 
 
 def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_marketing, strict,
-         progress, chunk_rows, errors_path, mapping, approved_held_id) -> ImportResult:
+         progress, chunk_rows, errors_path, mapping, approved_held_id, dry_run=False) -> ImportResult:
     account = ensure_account(session, ctx.now())
+    counts_before, tier_at_start = queries.status_counts(session), account.tier
     now = ctx.now()
     user = acting_user(session, actor)
     may_set_marketing = actor.kind is ActorKind.SYSTEM or user is None or user.can_edit_marketing
@@ -232,7 +242,8 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
 
     going = sql.marketing_changes(session, table, initial_status=initial.value)
     limit = workflows.spike_limit(account)
-    if approved_held_id is None and going > limit:
+    would_be_held = going > limit
+    if approved_held_id is None and would_be_held and not dry_run:
         if src.path is None:
             raise Conflict(f"this import would set {going:,} contacts as marketing, more than the spike limit "
                            f"of {limit:,}: import it from a file path, so that an admin can approve it")
@@ -260,7 +271,7 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
     changed = sql.stamped_count(session, action.id)
     tier_before, tier_after = check_tier_upgrade(session, account)
     report_path = report_text = None
-    if bad:
+    if bad and not dry_run:
         report_path, report_text = _write_report(session, table, src, headings, errors_path)
     runs: tuple = ()
     if session.scalar(select(func.count()).select_from(Workflow).where(Workflow.enabled == true())):
@@ -277,6 +288,16 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
     ctx.checkpoint("import-recorded")
     if progress:
         progress(rows, rows)
+    if dry_run:
+        plan = plan_of(account)
+        fc = Forecast("import", rows, changed,
+                      before=side(counts_before, replace(plan, tier=tier_at_start), tier_at_start),
+                      after=side(queries.status_counts(session), plan, account.tier))
+        raise _StrictAbort(ImportResult(  # rolls the whole import back
+            action_id=None, created=created, updated=updated, status_changed=changed - created,
+            error_csv_path=None, error_csv_text=None, applied=False, tier_before=tier_before,
+            tier_after=tier_after, marketing_changes=going, dry_run=True, forecast=fc,
+            would_be_held=would_be_held, **common))
     return ImportResult(action_id=action.id, created=created, updated=updated, status_changed=changed - created,
                         error_csv_path=report_path, error_csv_text=report_text,
                         tier_before=tier_before, tier_after=tier_after, marketing_changes=going,
