@@ -9,22 +9,6 @@ from mcwidgets.cli import main
 NOW = "2026-11-26T12:00:00+00:00"
 
 
-def run(capsys, db_url, *args, now=NOW):
-    code = main(["--db", db_url, "--now", now, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def cli(db_url, capsys):
-    def call(*args, now=NOW):
-        return run(capsys, db_url, *args, now=now)
-
-    assert call("users", "add", "admin")[0] == 0
-    assert call("users", "add", "alice", "--as", "admin")[0] == 0
-    return call
-
-
 def test_status_json_keys_and_values(cli):
     code, out, _ = cli("status", "--json")
     data = json.loads(out)
@@ -68,7 +52,6 @@ def test_demo_then_set_status_then_rollover(cli):
 
 
 def test_restricted_user_cannot_set_marketing(cli):
-    cli("users", "add", "bob", "--as", "admin")
     assert cli("users", "restrict", "bob", "--as", "admin")[0] == 0
     cli("demo", "--contacts", "20")
     code, out, err = cli("set-status", "marketing", "--ids", "1,2,3", "--as", "bob")

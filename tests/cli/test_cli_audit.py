@@ -4,24 +4,13 @@ import json
 
 import pytest
 
-from mcwidgets.cli import main
 
-NOW = "2026-11-26T12:00:00+00:00"
 
 
 @pytest.fixture
-def cli(db_url, capsys):
-    def call(*args, now=NOW):
-        code = main(["--db", db_url, "--now", now, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    call("users", "add", "admin")
-    call("users", "add", "alice", "--as", "admin")
-    call("users", "add", "bob", "--as", "admin")
-    call("users", "restrict", "bob", "--as", "admin")
-    assert call("demo", "--contacts", "200", "--seed", "3")[0] == 0
-    return call
+def cli(cli):
+    assert cli("demo", "--contacts", "200", "--seed", "3")[0] == 0
+    return cli
 
 
 def test_dry_run_changes_nothing_and_predicts_the_real_run(cli):

@@ -10,7 +10,6 @@ import json
 import pytest
 
 from mcwidgets.app import App
-from mcwidgets.cli import main
 
 NOW = "2026-11-26T12:00:00+00:00"
 NL = '{"filterGroups": [{"filters": [{"propertyName": "country", "operator": "EQ", "value": "nl"}]}]}'
@@ -18,23 +17,14 @@ ALL = '{"filterGroups": []}'
 
 
 @pytest.fixture
-def cli(db_url, capsys):
-    def call(*args):
-        code = main(["--db", db_url, "--now", NOW, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    assert call("users", "add", "admin")[0] == 0
-    assert call("users", "add", "alice", "--as", "admin")[0] == 0
-    assert call("users", "add", "bob", "--as", "admin")[0] == 0
-    assert call("users", "restrict", "bob", "--as", "admin")[0] == 0
+def cli(cli, db_url):
     app = App.open(db_url, now=NOW, user="admin")
     try:
         for i, country in enumerate(["NL", "nl", "NL", "BE", None], 1):
             app.create_contact(f"c{i}@example.com", country=country, first_name=f"P{i}", status="marketing")
     finally:
         app.close()
-    return call
+    return cli
 
 
 def test_count_prints_the_number_then_the_sentence(cli, tmp_path):

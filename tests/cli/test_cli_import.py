@@ -4,31 +4,14 @@ import csv
 import io
 import json
 
-import pytest
 
-from mcwidgets.cli import main
 
-NOW = "2026-11-26T12:00:00+00:00"
 
 GOOD_AND_BAD = ("Email,First Name,Marketing contact status\n"
                 "ann@example.com,<b>Ann</b>,\n"
                 "not-an-email,X,\n"
                 "bo@example.com,Bo,non-marketing\n"
                 "ANN@example.com,Again,\n")
-
-
-@pytest.fixture
-def cli(db_url, capsys):
-    def call(*args):
-        code = main(["--db", db_url, "--now", NOW, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    assert call("users", "add", "admin")[0] == 0
-    assert call("users", "add", "alice", "--as", "admin")[0] == 0
-    assert call("users", "add", "bob", "--as", "admin")[0] == 0
-    assert call("users", "restrict", "bob", "--as", "admin")[0] == 0
-    return call
 
 
 def total(cli):

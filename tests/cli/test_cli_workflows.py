@@ -4,24 +4,15 @@ import json
 
 import pytest
 
-from mcwidgets.cli import main
 
-NOW = "2026-11-26T12:00:00+00:00"
 BOUNCED = '{"filterGroups":[{"filters":[{"propertyName":"hard_bounced","operator":"EQ","value":true}]}]}'
 ALL_NON = '{"filterGroups":[{"filters":[{"propertyName":"marketing_status","operator":"EQ","value":"non_marketing"}]}]}'
 
 
 @pytest.fixture
-def cli(db_url, capsys):
-    def call(*args):
-        code = main(["--db", db_url, "--now", NOW, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    call("users", "add", "admin")
-    call("users", "add", "alice", "--as", "admin")
-    assert call("demo", "--contacts", "300", "--seed", "5")[0] == 0
-    return call
+def cli(cli):
+    assert cli("demo", "--contacts", "300", "--seed", "5")[0] == 0
+    return cli
 
 
 def test_workflow_lifecycle(cli, tmp_path):

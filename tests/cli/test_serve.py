@@ -6,7 +6,6 @@ import tomllib
 from pathlib import Path
 
 import nbformat
-import pytest
 
 from mcwidgets import serve
 from mcwidgets.app import App

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
 from sqlalchemy import create_engine, select, text
 
 from mcwidgets.app import App
