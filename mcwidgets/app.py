@@ -245,7 +245,7 @@ class App:
     def update_workflow(self, name: str, *, new_name: str | None = None, trigger=None,
                         action: str | None = None, reenroll: bool | None = None):
         """Edit a workflow that is off (name, triggers, action, re-enrollment)."""
-        return workflows.update(self.ctx, self.actor, name, new_name=new_name, trigger=trigger,
+        return workflows.update_workflow(self.ctx, self.actor, name, new_name=new_name, trigger=trigger,
                                 action=action, reenroll=reenroll)
 
     def turn_off_workflow(self, name: str):

@@ -16,7 +16,11 @@ from typing import Callable
 import ipywidgets as widgets
 
 from .app import ENV_USER, App
+from .widgets.contacts_panel import ContactsPanel
 from .widgets.overview import OverviewPanel
+from .widgets.activity_panel import ActivityPanel
+from .widgets.settings_panel import SettingsPanel
+from .widgets.workflows_panel import WorkflowsPanel
 from .widgets.wizard import MarketingContactsWizard
 from .widgets.logs import first_line, log_exception
 from .widgets.theme import error_html, esc, style
@@ -39,14 +43,11 @@ def placeholder(text: str) -> TabFactory:
 # The registry: (tab title, factory). Replace a placeholder with the real panel class.
 TABS: list[tuple[str, TabFactory]] = [
     ("Overview", OverviewPanel),
-    ("Contacts", placeholder("Coming: the contact grid, with filters, saved views and the bulk "
-                             "actions “Set as marketing / non-marketing contacts”.")),
+    ("Contacts", ContactsPanel),
     ("Manage marketing contacts", MarketingContactsWizard),
-    ("Workflows", placeholder("Coming: contact-based workflows that set the marketing contact status, "
-                              "with a dry-run.")),
-    ("Activity", placeholder("Coming: the audit trail of actions and status changes, with undo.")),
-    ("Settings", placeholder("Coming: billing, edition and tier, default statuses by source, users "
-                             "and permissions.")),
+    ("Workflows", WorkflowsPanel),
+    ("Activity", ActivityPanel),
+    ("Settings", SettingsPanel),
 ]
 
 

@@ -135,7 +135,7 @@ def delete(ctx: Context, actor: Actor, name: str) -> None:
         session.delete(wf)
 
 
-def update(ctx: Context, actor: Actor, name: str, *, new_name: str | None = None, trigger=None,
+def update_workflow(ctx: Context, actor: Actor, name: str, *, new_name: str | None = None, trigger=None,
            action: str | None = None, reenroll: bool | None = None) -> WorkflowInfo:
     """Edit a workflow that is off: its name, triggers, action or re-enrollment (admins;
     a result that sets marketing needs the permission too). Contacts enrolled so far

@@ -8,6 +8,7 @@ kernel, ~6-9 s). When a test fails, a screenshot of every tab goes to
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -15,8 +16,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -53,17 +52,43 @@ def free_port() -> int:
 
 
 def wait_until_answers(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    """Wait until the server accepts connections. Not a page request: each request of
+    the dashboard page starts a kernel, and the browser will request it anyway."""
+    netloc = urlparse(url)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"mcwidgets serve exited with {proc.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.3)
+            socket.create_connection((netloc.hostname, netloc.port), timeout=2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+@contextlib.contextmanager
+def serving(db_url: str, folder, user: str):
+    """`mcwidgets serve --as user` on a free port; stopped with its process group."""
+    port = free_port()
+    log = open(folder / f"serve-{user}-{port}.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mcwidgets", "--db", db_url, "--now", NOW, "serve", "--port", str(port),
+         "--no-browser", "--as", user],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=folder)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_answers(url, proc)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -3,42 +3,12 @@ dashboards on one PostgreSQL database see each other's actions after a refresh."
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import subprocess
-import sys
-
 import pytest
 
 from mcwidgets.app import App
-from tests.e2e.conftest import NOW, free_port, open_dashboard, wait_until_answers
+from tests.e2e.conftest import NOW, open_dashboard, serving
 
 pytestmark = pytest.mark.e2e
-
-
-@contextlib.contextmanager
-def serving(db_url: str, folder, user: str):
-    """`mcwidgets serve` as ``user`` on its own port; stopped with its process group."""
-    port = free_port()
-    log = open(folder / f"serve-{user}-{port}.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mcwidgets", "--db", db_url, "--now", NOW, "serve", "--port", str(port),
-         "--no-browser", "--as", user],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=folder)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_answers(url, proc)
-        yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
 
 
 def prepare(db_url: str) -> None:

@@ -124,7 +124,7 @@ def test_dashboard_tabs_registry_and_lazy_build(app):
     assert list(dash.panels) == ["Overview"]  # the others are built when first shown
     assert isinstance(dash.panels["Overview"], OverviewPanel)
     panel = dash.select("Settings")
-    assert "mcw-placeholder-panel" in panel._dom_classes
+    assert "mcw-settings" in panel._dom_classes
     overview = dash.panels["Overview"]
     nudges = overview.chart.nudger.nudges
     dash.select("Overview")

@@ -1,0 +1,215 @@
+"""The Contacts tab: saved views, a FilterBuilder, the column choice, the "More" menu and the grid.
+
+* Saved views: picking one in the dropdown loads its filter (into the FilterBuilder
+  too), its sort and its columns; "Save view" stores the current filter, sort and
+  columns under the name typed (replacing a view of that name) with ``app.save_view``.
+* The FilterBuilder's ``filter`` drives the grid's (after ``debounce`` seconds, so
+  typing does not page the database on every key; 0 applies it at once).
+* The "More" menu and the confirmation dialog are :class:`BulkActions`.
+
+Stable CSS classes: ``mcw-contacts``, ``mcw-views``, ``mcw-view-select``,
+``mcw-view-name``, ``mcw-view-save``, ``mcw-view-message``, ``mcw-columns``, and
+those of the FilterBuilder, the grid (``mcwg-*``) and BulkActions.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import ipywidgets as widgets
+
+from ..domain.errors import McError
+from .bulk_actions import BulkActions
+from .filter_builder import FilterBuilder
+from .grid import COLUMNS, DEFAULT_COLUMNS, DEFAULT_SORT, LABELS, ContactGrid
+from .logs import first_line, log_exception
+from .theme import error_html, esc, style
+
+log = logging.getLogger(__name__)
+
+CHOOSE = ""  # the dropdown's "no view" entry
+COLUMN_OF = {label: name for name, label in LABELS.items()}  # a column tag (its heading) -> the column
+
+CSS = """
+.mcw-contacts { gap: 6px; }
+.mcw-views { align-items: center; gap: 8px; flex-wrap: wrap; }
+.mcw-section-title { font-size: 12px; text-transform: uppercase; letter-spacing: 0.03em; color: #6b7280; }
+.mcw-view-message .mcw-ok { padding: 3px 10px; font-size: 13px; background: #f0fdf4; border: 1px solid #bbf7d0;
+                            color: #166534; border-radius: 8px; }
+.mcw-view-message .mcw-error { padding: 3px 10px; font-size: 13px; }
+.mcw-columns { align-items: center; gap: 8px; }
+"""
+
+
+class ContactsPanel(widgets.VBox):
+    """See the module docstring. ``debounce``: delay before a filter edit reaches the
+    grid (and the FilterBuilder's count); ``export_dir``/``threaded``: see BulkActions."""
+
+    def __init__(self, app, *, debounce: float = 0.3, export_dir=None, threaded: bool = False):
+        self.app = app
+        self.debounce = debounce
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+        self._applying = False  # loading a view: the builder's echo must not reload the grid
+
+        self.grid = ContactGrid(app)
+        self.builder = FilterBuilder(app, debounce=debounce)
+        self.actions = BulkActions(app, self.grid, export_dir=export_dir, threaded=threaded)
+
+        self.view_select = widgets.Dropdown(options=[("Choose a saved view…", CHOOSE)], value=CHOOSE,
+                                            description="Saved view", layout=widgets.Layout(width="320px"))
+        self.view_select.add_class("mcw-view-select")
+        self.view_name = widgets.Text(placeholder="name of the view", layout=widgets.Layout(width="220px"))
+        self.view_name.add_class("mcw-view-name")
+        self.save_button = widgets.Button(description="Save view", tooltip="Save the filter, sort order and "
+                                          "columns as a view (replaces a view of that name)",
+                                          layout=widgets.Layout(width="auto"))
+        self.save_button.add_class("mcw-view-save")
+        self.view_message = widgets.HTML("")
+        self.view_message.add_class("mcw-view-message")
+        views = widgets.HBox([self.view_select, self.view_name, self.save_button, self.view_message])
+        views.add_class("mcw-views")
+
+        # the tags are the column headings; COLUMN_OF maps them back
+        self.columns_input = widgets.TagsInput(value=[LABELS[c] for c in self.grid.columns],
+                                               allowed_tags=[LABELS[c] for c in COLUMNS], allow_duplicates=False,
+                                               layout=widgets.Layout(width="100%"))
+        self.columns_input.add_class("mcw-columns-input")
+        columns = widgets.HBox([widgets.HTML('<span class="mcw-section-title">Columns</span>',
+                                             layout=widgets.Layout(width="70px")), self.columns_input])
+        columns.add_class("mcw-columns")
+
+        super().__init__([style(), widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(height="0px",
+                                                                                              margin="0")),
+                          views, widgets.HTML('<span class="mcw-section-title">Filter</span>'), self.builder,
+                          columns, self.actions.toolbar, self.actions.dialog, self.grid],  # the dialog opens where the menu is
+                         layout=widgets.Layout(width="100%", padding="4px 2px"))
+        self.add_class("mcw-root")
+        self.add_class("mcw-contacts")
+
+        self.builder.observe(self._on_builder_filter, names="filter")
+        self.columns_input.observe(self._on_columns_input, names="value")
+        self.grid.observe(self._on_grid_columns, names="columns")
+        self.view_select.observe(self._on_view_selected, names="value")
+        self.save_button.on_click(lambda _b: self.save_view())
+        app.on_change(self._on_app_change)  # the grid subscribes itself
+        self.reload_views()
+
+    def _on_app_change(self) -> None:
+        """An action changed contacts: the filter's count may have changed too."""
+        try:
+            if self.builder.valid:
+                self.builder.refresh_count()
+        except Exception:  # a view must not break the action that notified it
+            log_exception("recounting the filter failed")
+
+    # ---- filter -> grid ----------------------------------------------------------------
+    def _on_builder_filter(self, change) -> None:
+        if self._applying:
+            return
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self.debounce <= 0:
+                self._apply_filter(change["new"])
+                return
+            self._timer = threading.Timer(self.debounce, self._apply_filter, args=(change["new"],))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _apply_filter(self, filter: dict) -> None:
+        try:
+            self.grid.filter = filter
+        except Exception:  # a background timer: log, the grid shows its own errors
+            log_exception("applying the filter to the grid failed")
+
+    # ---- columns ---------------------------------------------------------------------
+    def _on_columns_input(self, change) -> None:
+        chosen = [COLUMN_OF[t] for t in change["new"] if t in COLUMN_OF]
+        if chosen and chosen != list(self.grid.columns):
+            self.grid.columns = chosen
+
+    def _on_grid_columns(self, change) -> None:
+        tags = [LABELS[c] for c in change["new"]]
+        if list(self.columns_input.value) != tags:
+            self.columns_input.value = tags
+
+    # ---- saved views -----------------------------------------------------------------
+    def reload_views(self, select: str | None = None) -> None:
+        try:
+            names = [v.name for v in self.app.views()]
+        except Exception as e:
+            log_exception("could not read the saved views")
+            self.view_message.value = error_html(f"Could not read the saved views: {first_line(e)}")
+            names = []
+        self._applying = True
+        try:
+            self.view_select.options = [("Choose a saved view…", CHOOSE)] + [(n, n) for n in names]
+            self.view_select.value = select if select in names else CHOOSE
+        finally:
+            self._applying = False
+
+    def _on_view_selected(self, change) -> None:
+        if self._applying or not change["new"]:
+            return
+        self.load_view(change["new"])
+
+    def load_view(self, name: str) -> None:
+        """Show the view: its filter (in the builder too), sort and columns."""
+        try:
+            info = self.app.view(name)
+        except Exception as e:
+            self._view_failed("could not load the view", e, "Could not load the view")
+            return
+        sort = info.sort or {"column": DEFAULT_SORT, "descending": False}
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        self._applying = True
+        try:
+            self.builder.filter = info.filter
+            self.grid.configure(filter=dict(self.builder.filter), sort=sort["column"], descending=sort["descending"],
+                                columns=info.columns or list(DEFAULT_COLUMNS))
+            if self.view_select.value != name:
+                self.view_select.value = name
+        finally:
+            self._applying = False
+        self.view_name.value = name
+        self.view_message.value = ""
+
+    def save_view(self) -> None:
+        name = (self.view_name.value or self.view_select.value or "").strip()
+        if not name:
+            self.view_message.value = error_html("Type a name for the view.")
+            return
+        if not self.builder.valid:
+            self.view_message.value = error_html("Finish or fix the filter first.")
+            return
+        g = self.grid
+        try:
+            info = self.app.save_view(name, g.filter, sort={"column": g.sort, "descending": g.descending},
+                                      columns=list(g.columns))
+        except Exception as e:
+            self._view_failed("saving the view failed", e, "Could not save the view")
+            return
+        self.reload_views(select=info.name)
+        self.view_message.value = f'<span class="mcw-ok">Saved view “{esc(info.name)}”.</span>'
+
+    def _view_failed(self, what: str, e: Exception, prefix: str) -> None:
+        if isinstance(e, McError):
+            log.info("%s: %s", what, e)
+        else:
+            log_exception(what)
+        self.view_message.value = error_html(f"{prefix}: {first_line(e)}")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+        super().close()
+
+
+__all__ = ["ContactsPanel"]

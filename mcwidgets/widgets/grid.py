@@ -1,0 +1,390 @@
+"""ContactGrid: the contacts matching a filter, one keyset page at a time, in an anywidget.
+
+The browser holds **one page** and nothing else: ``rows`` (small dicts of the
+chosen ``columns``, plus ``id``), the order (``sort``, ``descending``), the paging
+figures (``page_size`` 25/50/100, ``page_number``, ``page_count``, ``start``,
+``end``, ``total``, ``has_next``, ``has_prev``) and the selection as it shows on
+this page (``checked``: the ticked ids of this page, ``all_matching``,
+``selected_count``). The front end (``static/grid.js``) only reports clicks;
+Python does the work through ``app.page`` (keyset cursors: first, next, prev, last;
+the browser never asks for an offset).
+
+What the browser does, and what it triggers here:
+
+* click a heading: message ``{"event": "sort", "column": c}`` -> :meth:`sort_by`
+  (same column again flips the direction); setting ``sort`` / ``descending``
+  directly reloads as well;
+* first / previous / next / last: message ``{"event": "page", "to": ...}`` -> :meth:`go`;
+* a row's checkbox or the heading checkbox: sets ``checked`` (this page's ticked ids);
+* "Select all N contacts matching": sets ``all_matching = True``;
+* "Clear selection": message ``{"event": "clear"}`` -> :meth:`clear_selection`;
+* rows per page: sets ``page_size``.
+
+The selection is never a list of every id: ticking rows collects ids (bounded by
+what a person ticks), "select all matching" is the filter minus the ids unticked
+afterwards. :meth:`selection` returns it as keyword arguments for
+``app.forecast`` / ``app.set_marketing`` / ``app.set_non_marketing``.
+
+``filter`` (the filter JSON, not synced) drives the grid: setting it clears the
+selection and shows the first page. ``app.on_change`` refreshes the page shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import anywidget
+import traitlets
+
+from ..domain.errors import McError
+from ..domain.filters import ENUM, PROPERTIES
+from .logs import first_line, log_exception
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+
+# Every column the grid can show, in the store's order (``store.paging.GRID_COLUMNS``; a test
+# keeps them equal without this view importing the store).
+COLUMNS: tuple[str, ...] = (
+    "id", "email", "first_name", "last_name", "company", "country", "lifecycle_stage", "source",
+    "created_at", "last_activity_at", "hard_bounced", "unsubscribed", "marketing_status",
+    "pending_non_marketing",
+)
+# Six by default: a 50-row page stays under 20 KB of widget state with its code (more on request).
+DEFAULT_COLUMNS: tuple[str, ...] = ("email", "first_name", "last_name", "country", "marketing_status",
+                                    "pending_non_marketing")
+DEFAULT_SORT = "last_name"
+PAGE_SIZES: tuple[int, ...] = (25, 50, 100)
+POSITIONS = ("first", "prev", "next", "last")
+
+# Column headings: the filter's property labels, shortened where they are long.
+LABELS: dict[str, str] = {name: PROPERTIES[name].label for name in COLUMNS}
+LABELS.update({"id": "ID", "marketing_status": "Marketing status", "pending_non_marketing": "Until next update",
+               "unsubscribed": "Unsubscribed", "created_at": "Created", "company": "Company"})
+STATUS_LABELS = {"marketing": "Marketing", "non_marketing": "Non-marketing"}
+
+
+def empty_filter() -> dict:
+    return {"filterGroups": []}
+
+
+class ContactGrid(anywidget.AnyWidget):
+    """See the module docstring. ``app``: the App (``page``, ``account``, ``on_change``)."""
+
+    _esm = STATIC / "grid.js"
+    _css = STATIC / "grid.css"
+
+    filter = traitlets.Dict()  # the filter JSON; Python side only
+
+    rows = traitlets.List(traitlets.Dict()).tag(sync=True)
+    columns = traitlets.List(traitlets.Unicode(), default_value=list(DEFAULT_COLUMNS)).tag(sync=True)
+    labels = traitlets.Dict().tag(sync=True)  # headings of the shown columns only
+    sort = traitlets.Unicode(DEFAULT_SORT).tag(sync=True)
+    descending = traitlets.Bool(False).tag(sync=True)
+    page_size = traitlets.Int(50).tag(sync=True)
+    page_number = traitlets.Int(1).tag(sync=True)
+    page_count = traitlets.Int(1).tag(sync=True)
+    total = traitlets.Int(0).tag(sync=True)
+    start = traitlets.Int(0).tag(sync=True)
+    end = traitlets.Int(0).tag(sync=True)
+    has_next = traitlets.Bool(False).tag(sync=True)
+    has_prev = traitlets.Bool(False).tag(sync=True)
+    checked = traitlets.List(traitlets.Int()).tag(sync=True)  # ticked ids of this page
+    all_matching = traitlets.Bool(False).tag(sync=True)
+    selected_count = traitlets.Int(0).tag(sync=True)
+    busy = traitlets.Bool(False).tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, app, *, filter: dict | None = None, columns=None, sort: str = DEFAULT_SORT,
+                 descending: bool = False, page_size: int = 50, subscribe: bool = True):
+        self.app = app
+        self._lock = threading.RLock()
+        self._quiet = True  # no reloads while the traits are first set
+        self._ids: set[int] = set()  # ticked, when not all_matching
+        self._excluded: set[int] = set()  # unticked after "select all matching"
+        self._raw: list[dict] = []  # the page's rows as the App returned them
+        self._next_cursor: str | None = None
+        self._prev_cursor: str | None = None
+        self._position: tuple[str, str | None] = ("first", None)  # how the page shown was fetched
+        self._tz: ZoneInfo | None = None
+        super().__init__(filter=filter or empty_filter(), columns=list(columns or DEFAULT_COLUMNS), sort=sort,
+                         descending=descending, page_size=page_size)
+        self.labels = {c: LABELS[c] for c in self.columns}
+        self._quiet = False
+        self.on_msg(self._on_msg)
+        self.reload()
+        if subscribe:
+            app.on_change(self.refresh)
+
+    # ---- validation ------------------------------------------------------------------
+    @traitlets.validate("columns")
+    def _valid_columns(self, proposal):
+        out: list[str] = []
+        for c in proposal["value"]:
+            if c in COLUMNS and c not in out:
+                out.append(c)
+        return out or list(DEFAULT_COLUMNS)
+
+    @traitlets.validate("page_size")
+    def _valid_size(self, proposal):
+        return proposal["value"] if proposal["value"] in PAGE_SIZES else 50
+
+    @traitlets.validate("sort")
+    def _valid_sort(self, proposal):
+        return proposal["value"] if proposal["value"] in COLUMNS else DEFAULT_SORT
+
+    @traitlets.validate("filter")
+    def _valid_filter(self, proposal):
+        return dict(proposal["value"] or empty_filter())
+
+    # ---- what the browser triggers -----------------------------------------------------
+    def _on_msg(self, _widget, content, _buffers) -> None:
+        if not isinstance(content, dict):
+            return
+        event = content.get("event")
+        try:
+            if event == "sort":
+                self.sort_by(str(content.get("column", "")))
+            elif event == "page":
+                self.go(str(content.get("to", "")))
+            elif event == "clear":
+                self.clear_selection()
+            elif event == "select_all":
+                self.select_all_matching()
+        except Exception as e:  # never raise into the comm: say it on the grid
+            self._fail(e)
+
+    @traitlets.observe("sort", "descending", "page_size")
+    def _on_order(self, _change) -> None:
+        if not self._quiet:
+            self.reload()
+
+    @traitlets.observe("filter")
+    def _on_filter(self, _change) -> None:
+        if not self._quiet:
+            with self._lock:
+                self._reset_selection()
+                self.reload()
+
+    @traitlets.observe("columns")
+    def _on_columns(self, _change) -> None:
+        self.labels = {c: LABELS[c] for c in self.columns}
+        if not self._quiet:
+            self.rows = [self._row(r) for r in self._raw]
+
+    @traitlets.observe("checked")
+    def _on_checked(self, change) -> None:
+        if self._quiet:
+            return
+        with self._lock:
+            wanted = set(change["new"])
+            for i in self.page_ids:
+                self._mark(i, i in wanted)
+            self._show_selection()
+
+    @traitlets.observe("all_matching")
+    def _on_all_matching(self, change) -> None:
+        if self._quiet:
+            return
+        if change["new"]:
+            self.select_all_matching()
+        else:
+            self.clear_selection()
+
+    # ---- paging ----------------------------------------------------------------------
+    def sort_by(self, column: str, descending: bool | None = None) -> None:
+        """Sort by ``column``; clicking the sorted column again flips the direction."""
+        if column not in COLUMNS:
+            self.error = f"Cannot sort by {column!r}."
+            return
+        if descending is None:
+            descending = (not self.descending) if column == self.sort else False
+        with self._lock, self._silenced():
+            self.sort, self.descending = column, bool(descending)
+        self.reload()
+
+    def go(self, to: str) -> None:
+        """Move to the ``first``, ``prev``, ``next`` or ``last`` page."""
+        if to not in POSITIONS:
+            self.error = f"Unknown page {to!r}."
+            return
+        with self._lock:
+            if to == "next":
+                if self._next_cursor is None:
+                    return
+                self._fetch("next", self._next_cursor)
+            elif to == "prev":
+                if self._prev_cursor is None:
+                    return
+                self._fetch("prev", self._prev_cursor)
+            else:
+                self._fetch(to, None)
+
+    def reload(self) -> None:
+        """The first page of the current filter and order."""
+        with self._lock:
+            self._fetch("first", None)
+
+    def refresh(self) -> None:
+        """Fetch the page shown again (after the data changed); the first page if it is gone."""
+        with self._lock:
+            self._tz = None
+            position, cursor = self._position
+            if not self._fetch(position, cursor) or (not self.rows and self.total):
+                self._fetch("first", None)
+
+    def configure(self, *, filter: dict | None = None, sort: str | None = None, descending: bool | None = None,
+                  columns=None) -> None:
+        """Set several of filter, sort, direction and columns, then reload once (a saved view)."""
+        with self._lock:
+            with self._silenced():
+                if columns is not None:
+                    self.columns = list(columns)
+                    self.labels = {c: LABELS[c] for c in self.columns}
+                if sort is not None:
+                    self.sort = sort
+                if descending is not None:
+                    self.descending = bool(descending)
+                if filter is not None and filter != self.filter:
+                    self.filter = filter
+                    self._reset_selection()
+            self.reload()
+
+    def _fetch(self, position: str, cursor: str | None) -> bool:
+        groups = self.filter.get("filterGroups")
+        self.busy = True
+        try:
+            page = self.app.page(self.filter if groups else None, sort=self.sort, descending=self.descending,
+                                 size=self.page_size, cursor=cursor, position=position)
+        except Exception as e:
+            self._fail(e)
+            self.busy = False
+            return False
+        self._position = (position, cursor)
+        self._next_cursor, self._prev_cursor = page.next_cursor, page.prev_cursor
+        self._raw = list(page.rows)
+        rows = [self._row(r) for r in self._raw]
+        with self.hold_sync(), self._silenced():
+            self.rows = rows
+            self.total, self.start, self.end = page.total, page.start, page.end
+            self.page_number, self.page_count = page.page_number, page.page_count
+            self.has_next, self.has_prev = page.has_next, page.has_prev
+            self.error = ""
+            self._show_selection()
+            self.busy = False
+        return True
+
+    def _fail(self, e: Exception) -> None:
+        if isinstance(e, McError):
+            log.info("grid: %s", e)
+        else:
+            log_exception("the contact grid failed")
+        self.error = first_line(e)
+
+    # ---- cells -----------------------------------------------------------------------
+    def _timezone(self) -> ZoneInfo:
+        if self._tz is None:
+            try:
+                self._tz = ZoneInfo(self.app.account().timezone)
+            except Exception:  # dates in UTC rather than no grid
+                log_exception("the grid could not read the account's time zone")
+                self._tz = ZoneInfo("UTC")
+        return self._tz
+
+    def _row(self, raw: dict) -> dict:
+        row = {"id": int(raw["id"])}
+        for c in self.columns:
+            if c != "id":
+                row[c] = self._cell(c, raw.get(c))
+        return row
+
+    def _cell(self, column: str, value):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, datetime):
+            aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+            return aware.astimezone(self._timezone()).strftime("%Y-%m-%d")
+        if column == "marketing_status":
+            return STATUS_LABELS.get(value, str(value))
+        if PROPERTIES[column].type == ENUM:
+            label = PROPERTIES[column].choice_label(str(value))
+            return label[:1].upper() + label[1:]
+        return value if isinstance(value, (int, float)) else str(value)
+
+    # ---- selection -------------------------------------------------------------------
+    @property
+    def page_ids(self) -> list[int]:
+        return [r["id"] for r in self.rows]
+
+    def is_selected(self, contact_id: int) -> bool:
+        return contact_id not in self._excluded if self.all_matching else contact_id in self._ids
+
+    def _mark(self, contact_id: int, on: bool) -> None:
+        target = self._excluded if self.all_matching else self._ids
+        if on == self.all_matching:  # ticking in "all" mode / unticking in ids mode: remove
+            target.discard(contact_id)
+        else:
+            target.add(contact_id)
+
+    def tick(self, contact_id: int, on: bool = True) -> None:
+        """Tick (or untick) a row of this page, as its checkbox does."""
+        ids = [i for i in self.page_ids if (i == contact_id and on) or (i != contact_id and self.is_selected(i))]
+        self.checked = ids
+
+    def tick_page(self, on: bool = True) -> None:
+        """The heading checkbox: every row of this page, or none."""
+        self.checked = self.page_ids if on else []
+
+    def select_all_matching(self) -> None:
+        with self._lock:
+            self._ids.clear()
+            self._excluded.clear()
+            with self._silenced():
+                self.all_matching = True
+            self._show_selection()
+
+    def clear_selection(self) -> None:
+        with self._lock:
+            self._reset_selection()
+
+    def _reset_selection(self) -> None:
+        self._ids.clear()
+        self._excluded.clear()
+        with self._silenced():
+            self.all_matching = False
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        with self._silenced():
+            self.checked = [i for i in self.page_ids if self.is_selected(i)]
+            self.selected_count = max(self.total - len(self._excluded), 0) if self.all_matching else len(self._ids)
+
+    def selection(self) -> dict | None:
+        """The selection as keyword arguments for the App's actions, None when nothing is selected.
+
+        ``{"filter": f, "exclude": [...]}`` after "select all matching", else ``{"ids": [...]}``.
+        """
+        with self._lock:
+            if self.all_matching:
+                return {"filter": dict(self.filter or empty_filter()), "exclude": sorted(self._excluded)}
+            return {"ids": sorted(self._ids)} if self._ids else None
+
+    # ---- helpers ---------------------------------------------------------------------
+    @contextmanager
+    def _silenced(self):
+        quiet, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = quiet
+
+
+__all__ = ["ContactGrid", "COLUMNS", "DEFAULT_COLUMNS", "DEFAULT_SORT", "LABELS", "PAGE_SIZES"]

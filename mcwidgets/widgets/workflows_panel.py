@@ -1,0 +1,475 @@
+"""The Workflows panel: workflows that set the marketing contact status.
+
+A table of the workflows (name, on/off, action, trigger sentence, contacts enrolled)
+with, per row, Dry run for everyone and Edit / Turn on / Turn off / Run now / Delete
+for admins; a form (name, a FilterBuilder for the enrollment triggers, the action,
+re-enrollment) to create or edit one; the dry run shows how many contacts the
+workflow would enroll now, a sample of them, and the counts and tier now, after the
+run and after the next update date. Turning on asks "Enroll contacts that already
+meet the triggers?" (Yes / No / Cancel); deleting asks for confirmation. A run the
+spike guard held says so. Every figure and change goes through the App; the services
+check the permissions (admin controls are only hidden here).
+
+Stable CSS classes: ``mcw-workflows``, ``mcw-wf-table``, ``mcw-wf-row`` (one per
+workflow, with ``mcw-wf-name``, ``mcw-wf-state``, ``mcw-wf-action``,
+``mcw-wf-trigger``, ``mcw-wf-enrolled`` cells; the cells carry ``data-workflow``),
+``mcw-wf-edit``, ``mcw-wf-dry-run``, ``mcw-wf-on``, ``mcw-wf-off``, ``mcw-wf-run``,
+``mcw-wf-delete``, ``mcw-wf-new``, ``mcw-wf-form`` (``mcw-wf-form-name``,
+``mcw-wf-form-action``, ``mcw-wf-form-reenroll``, ``mcw-wf-save``, ``mcw-wf-cancel``),
+``mcw-wf-dry-run-result`` (``mcw-wf-would-enroll``, ``mcw-wf-sample``, figures
+``mcw-wf-dr-<row>-<column>`` with ``data-value``), ``mcw-wf-readonly``, and the
+shared ``mcw-confirm``, ``mcw-progress``, ``mcw-message``, ``mcw-held``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ipywidgets as widgets
+
+from ..services.workflows import DEFAULT_SPIKE_LIMIT
+from .filter_builder import FilterBuilder
+from .panel_kit import (
+    Panel,
+    button,
+    buttons_row,
+    day,
+    is_admin,
+    log_failure,
+    num,
+    panel_style,
+    plural,
+    readable,
+    section,
+    show,
+)
+from .theme import esc, style
+
+ACTION_OPTIONS = [("Set as non-marketing", "non_marketing"), ("Set as marketing", "marketing")]
+ACTION_LABELS = {v: k for k, v in ACTION_OPTIONS}
+ENROLL_QUESTION = "Enroll contacts that already meet the triggers?"
+READONLY_NOTE = "Only admins can create, edit, turn on or delete workflows. You can see them and dry-run them."
+NO_TRIGGERS = "No triggers yet: add at least one condition."
+COLUMNS = ("Name", "Status", "Action", "Enrollment triggers", "Enrolled", "")
+GRID_COLUMNS = "minmax(120px, 1.2fr) 70px 180px minmax(180px, 2.5fr) 80px auto"
+
+CSS = """
+.mcw-wf-table { width: 100%; }
+.mcw-wf-form { border: 1px solid #e5e7eb; border-radius: 8px; padding: 8px 12px; gap: 6px; background: #ffffff; }
+.mcw-wf-form-title { font-size: 15px; font-weight: 650; }
+.mcw-wf-dry-run-result .mcw-wf-dr-title { font-size: 15px; font-weight: 650; margin-top: 6px; }
+"""
+
+
+# ---- plain functions: what the view shows -------------------------------------------
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, str(action))
+
+
+def workflow_cells(info) -> dict[str, str]:
+    """The table cells of one workflow (HTML, escaped), by column key."""
+    data = f'data-workflow="{esc(info.name)}"'
+    state = "on" if info.enabled else "off"
+    return {
+        "name": f'<span class="mcw-wf-name-text" {data}>{esc(info.name)}</span>'
+                + (' <span class="mcw-note">(re-enrolls)</span>' if info.reenroll else ""),
+        "state": f'<span class="mcw-badge mcw-badge-{state}" data-value="{state}" {data}>'
+                 f'{"On" if info.enabled else "Off"}</span>',
+        "action": f'<span data-value="{esc(info.action)}" {data}>{esc(action_label(info.action))}</span>',
+        "trigger": f'<span {data}>{esc(info.trigger_text)}</span>',
+        "enrolled": f'<span data-value="{int(info.enrolled)}" {data}>{int(info.enrolled):,}</span>',
+    }
+
+
+def forecast_figures(fc) -> dict[str, dict[str, float | int | None]]:
+    """A workflow's Forecast as table columns: now; once it ran; after the next update
+    date with the run; after it without the run (pending contacts leave at the date)."""
+    b, a = fc.before, fc.after
+
+    def now(s):
+        return {"marketing": s.marketing, "pending": s.pending, "non_marketing": s.non_marketing,
+                "tier": s.tier, "cost": s.cost}
+
+    def at_update(s):
+        return {"marketing": s.marketing_at_update, "pending": 0, "non_marketing": s.non_marketing + s.pending,
+                "tier": s.tier_at_update, "cost": s.cost_at_update}
+
+    return {"now": now(b), "after-run": now(a), "at-update": at_update(a), "at-update-without": at_update(b)}
+
+
+def _money(x, cls: str) -> str:
+    if x is None:
+        return f'<span class="{cls}" data-value="">–</span>'
+    return f'<span class="{cls}" data-value="{x:g}">{x:,.2f}</span>'
+
+
+def forecast_table_html(fc, update_date: date) -> str:
+    f = forecast_figures(fc)
+    when = esc(day(update_date))
+    columns = (("now", "Now"), ("after-run", "After the run"), ("at-update", f"After {when}"),
+               ("at-update-without", f"After {when} without this workflow"))
+    head = "<tr><th></th>" + "".join(f'<th class="mcw-num">{t}</th>' for _, t in columns) + "</tr>"
+    rows = []
+    for key, label in (("marketing", "Marketing contacts"), ("pending", "of which pending non-marketing"),
+                       ("non_marketing", "Non-marketing contacts"), ("tier", "Contact tier")):
+        css = key.replace("_", "-")
+        cells = "".join(f'<td class="mcw-num">{num(f[col][key], f"mcw-wf-dr-{css}-{col}")}</td>'
+                        for col, _ in columns)
+        rows.append(f"<tr><td>{label}</td>{cells}</tr>")
+    if any(f[col]["cost"] is not None for col, _ in columns):
+        cells = "".join(f'<td class="mcw-num">{_money(f[col]["cost"], f"mcw-wf-dr-cost-{col}")}</td>'
+                        for col, _ in columns)
+        rows.append(f"<tr><td>Monthly cost</td>{cells}</tr>")
+    return f'<table class="mcw-table mcw-wf-figures">{head}{"".join(rows)}</table>'
+
+
+def status_label(marketing_status: str, pending: bool) -> str:
+    if marketing_status == "marketing":
+        return "Marketing (pending non-marketing)" if pending else "Marketing"
+    return "Non-marketing"
+
+
+def sample_table_html(sample: list[dict]) -> str:
+    if not sample:
+        return ""
+    rows = []
+    for r in sample:
+        name = " ".join(x for x in (r.get("first_name"), r.get("last_name")) if x)
+        rows.append(f'<tr data-contact="{int(r["id"])}"><td class="mcw-num">{int(r["id"])}</td>'
+                    f'<td>{esc(r.get("email"))}</td><td>{esc(name)}</td>'
+                    f'<td>{esc(status_label(r.get("marketing_status"), bool(r.get("pending_non_marketing"))))}</td>'
+                    "</tr>")
+    return ('<table class="mcw-table mcw-wf-sample"><tr><th class="mcw-num">Id</th><th>Email</th><th>Name</th>'
+            f'<th>Status now</th></tr>{"".join(rows)}</table>')
+
+
+def dry_run_html(dr, update_date: date) -> str:
+    fc = dr.forecast
+    transition = "non-marketing" if fc.transition == "set_non_marketing" else "marketing"
+    n = dr.would_enroll
+    effect = (f"{num(fc.changes, 'mcw-wf-would-change')} {plural(fc.changes, 'contact')} would be set as "
+              f"{transition}" + (f" (pending until {esc(day(update_date))})"
+                                 if transition == "non-marketing" and fc.changes else ""))
+    shown_note = (f'<div class="mcw-note">The first {len(dr.sample)} of them:</div>'
+                  if n > len(dr.sample) else "")
+    return (f'<div class="mcw-wf-dr-title">Dry run of <span class="mcw-wf-dr-name">{esc(dr.workflow)}</span></div>'
+            f'<div>It would enroll {num(n, "mcw-wf-would-enroll")} {plural(n, "contact")} now; {effect}. '
+            "Nothing has changed.</div>"
+            + shown_note + sample_table_html(dr.sample) + forecast_table_html(fc, update_date))
+
+
+def run_result_html(name: str, result, held=None, spike_limit: int | None = None) -> tuple[str, str]:
+    """(css class, HTML) of what a run did: ``result`` a RunResult or None (turned on
+    without enrolling existing contacts); ``held`` the HeldRow when the guard held it."""
+    wf = f'<span class="mcw-wf-result-name">{esc(name)}</span>'
+    if result is None:
+        return "mcw-ok", (f"Workflow {wf} is on. Contacts that already meet the triggers were not enrolled; "
+                          "contacts that meet them from now on will be.")
+    if result.held_id is not None:
+        count = f" would set {held.count:,} contacts as marketing" if held is not None else ""
+        limit = f" (the spike limit is {spike_limit:,})" if spike_limit is not None else ""
+        return "mcw-held", (f'<strong>Held by the spike guard.</strong> Workflow {wf}{count}, more than the '
+                            f"spike limit allows{limit}. Nothing changed: an admin approves or rejects it in "
+                            f'Settings, held action <span class="mcw-wf-held-id" data-value="{result.held_id}">'
+                            f"#{result.held_id}</span>.")
+    if result.enrolled == 0:
+        return "mcw-ok", f"Workflow {wf}: no contact meets the triggers now; nothing changed."
+    return "mcw-ok", (f"Workflow {wf} enrolled {num(result.enrolled, 'mcw-wf-result-enrolled')} "
+                      f"{plural(result.enrolled, 'contact')} and changed "
+                      f"{num(result.changed, 'mcw-wf-result-changed')}.")
+
+
+# ---- the view ------------------------------------------------------------------------
+
+class WorkflowRow:
+    """The widgets of one workflow in the table."""
+
+    def __init__(self, info, admin: bool):
+        self.info = info
+        self.cells: dict[str, widgets.HTML] = {}
+        for key, html in workflow_cells(info).items():
+            cell = widgets.HTML(html)
+            cell.add_class("mcw-cell")
+            cell.add_class("mcw-wf-row")
+            cell.add_class(f"mcw-wf-{key}")
+            self.cells[key] = cell
+        self.dry_run = button("Dry run", "mcw-wf-dry-run", tooltip="Which contacts it would enroll now")
+        self.edit = button("Edit", "mcw-wf-edit", tooltip="Turn it off to edit it" if info.enabled else "",
+                           disabled=info.enabled)
+        self.on = button("Turn on", "mcw-wf-on", "success")
+        self.off = button("Turn off", "mcw-wf-off")
+        self.run = button("Run now", "mcw-wf-run", tooltip="Enroll the contacts that meet the triggers now")
+        self.delete = button("Delete", "mcw-wf-delete", "danger")
+        for b in (self.edit, self.on, self.off, self.run, self.delete):
+            show(b, admin)
+        show(self.on, admin and not info.enabled)
+        show(self.off, admin and info.enabled)
+        show(self.run, admin and info.enabled)
+        self.buttons_box = buttons_row(self.dry_run, self.edit, self.on, self.off, self.run, self.delete)
+        self.buttons_box.add_class("mcw-cell")
+        self.buttons_box.add_class("mcw-wf-row")
+
+    @property
+    def widgets(self) -> list[widgets.Widget]:
+        return [*self.cells.values(), self.buttons_box]
+
+    @property
+    def buttons(self) -> list[widgets.Button]:
+        return [self.dry_run, self.edit, self.on, self.off, self.run, self.delete]
+
+
+class WorkflowsPanel(Panel):
+    """See the module docstring. ``debounce`` is the trigger builder's count delay;
+    ``threaded`` runs long operations in a thread."""
+
+    def __init__(self, app, *, debounce: float = 0.3, threaded: bool = False):
+        super().__init__(app, "mcw-workflows", threaded=threaded)
+        self.debounce = debounce
+        self.infos: list = []
+        self.rows: dict[str, WorkflowRow] = {}
+        self.editing: str | None = None  # the workflow the form edits; None: a new one
+        self.dry_run_result = None  # the last DryRun shown
+        self.last_result = None  # the last run result shown (RunResult or None)
+        self.admin = is_admin(app)
+
+        self.readonly = widgets.HTML(f'<div class="mcw-readonly-note">{esc(READONLY_NOTE)}</div>')
+        self.readonly.add_class("mcw-wf-readonly")
+        show(self.readonly, not self.admin)
+        self.table = widgets.GridBox([], layout=widgets.Layout(grid_template_columns=GRID_COLUMNS,
+                                                               width="100%"))
+        self.table.add_class("mcw-grid")
+        self.table.add_class("mcw-wf-table")
+        self.empty = widgets.HTML('<div class="mcw-note">No workflows yet.</div>')
+        self.empty.add_class("mcw-wf-empty")
+        self.new_button = button("New workflow", "mcw-wf-new", "primary")
+        self.new_button.on_click(lambda _b: self.new_workflow())
+        show(self.new_button, self.admin)
+        self.form = self._build_form()
+        self.dry_run_html = widgets.HTML("")
+        self.dry_run_html.add_class("mcw-wf-dry-run-result")
+        self.children = [style(), panel_style(),
+                         widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(height="0px", margin="0")),
+                         section("Workflows", "mcw-wf-title"),
+                         widgets.HTML('<div class="mcw-note">A workflow enrolls the contacts that meet its '
+                                      "triggers and sets their marketing contact status. Each contact is "
+                                      "enrolled once, unless re-enrollment is on.</div>"),
+                         self.readonly, self.table, self.empty, buttons_row(self.new_button), self.form,
+                         self.confirm, self.progress, self.message, self.dry_run_html]
+        self.refresh()
+        app.on_change(self._on_app_change)
+
+    # ---- building ------------------------------------------------------------------
+    def _build_form(self) -> widgets.VBox:
+        self.form_title = widgets.HTML("")
+        self.form_title.add_class("mcw-wf-form-title")
+        self.name = widgets.Text(description="Name", placeholder="e.g. Unsubscribed out",
+                                 layout=widgets.Layout(width="420px"))
+        self.name.add_class("mcw-wf-form-name")
+        self.builder = FilterBuilder(self.app, debounce=self.debounce, empty_text=NO_TRIGGERS)
+        self.builder.observe(lambda _c: self._sync_save(), names="valid")
+        self.action = widgets.Dropdown(options=ACTION_OPTIONS, value="non_marketing", description="Action",
+                                       layout=widgets.Layout(width="320px"))
+        self.action.add_class("mcw-wf-form-action")
+        self.reenroll = widgets.Checkbox(value=False, indent=False,
+                                         description="Re-enroll contacts that meet the triggers again after "
+                                                     "leaving them", layout=widgets.Layout(width="auto"))
+        self.reenroll.add_class("mcw-wf-form-reenroll")
+        self.save_button = button("Save", "mcw-wf-save", "primary")
+        self.cancel_button = button("Cancel", "mcw-wf-cancel")
+        self.save_button.on_click(lambda _b: self.save())
+        self.cancel_button.on_click(lambda _b: self.close_form())
+        form = widgets.VBox([self.form_title, self.name,
+                             widgets.HTML('<div class="mcw-note"><b>Enrollment triggers</b></div>'), self.builder,
+                             self.action, self.reenroll, buttons_row(self.save_button, self.cancel_button)])
+        form.add_class("mcw-wf-form")
+        show(form, False)
+        return form
+
+    def set_busy(self, busy: bool, label: str = "") -> None:
+        super().set_busy(busy, label)
+        if not busy:
+            self._sync_save()
+            for row in self.rows.values():
+                row.edit.disabled = row.info.enabled
+
+    def action_buttons(self) -> list[widgets.Button]:
+        return [self.new_button, self.save_button, self.cancel_button,
+                *(b for row in self.rows.values() for b in row.buttons)]
+
+    # ---- reading -------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the workflows and redraw the table (a shown dry run is cleared:
+        its figures may be out of date)."""
+        self.admin = is_admin(self.app)
+        self.infos = self.app.workflows()
+        self.rows = {}
+        head = []
+        for title in COLUMNS:
+            cell = widgets.HTML(f"<span>{esc(title)}</span>")
+            cell.add_class("mcw-cell")
+            cell.add_class("mcw-head")
+            head.append(cell)
+        children: list[widgets.Widget] = head
+        for info in self.infos:
+            row = WorkflowRow(info, self.admin)
+            row.dry_run.on_click(lambda _b, n=info.name: self.dry_run(n))
+            row.edit.on_click(lambda _b, n=info.name: self.edit_workflow(n))
+            row.on.on_click(lambda _b, n=info.name: self.ask_turn_on(n))
+            row.off.on_click(lambda _b, n=info.name: self.turn_off(n))
+            row.run.on_click(lambda _b, n=info.name: self.run_now(n))
+            row.delete.on_click(lambda _b, n=info.name: self.ask_delete(n))
+            if self.busy:
+                for b in row.buttons:
+                    b.disabled = True
+            self.rows[info.name] = row
+            children.extend(row.widgets)
+        self.table.children = children
+        show(self.table, bool(self.infos))
+        show(self.empty, not self.infos)
+        show(self.readonly, not self.admin)
+        show(self.new_button, self.admin)
+        self.dry_run_html.value = ""
+        self.dry_run_result = None
+
+    # ---- the form ------------------------------------------------------------------
+    def new_workflow(self) -> None:
+        self.editing = None
+        self.form_title.value = '<div class="mcw-wf-form-title">New workflow</div>'
+        self.name.value = ""
+        self.builder.clear()
+        self.action.value = "non_marketing"
+        self.reenroll.value = False
+        self._open_form()
+
+    def edit_workflow(self, name: str) -> None:
+        try:
+            info = self.app.workflow(name)
+        except Exception as e:
+            self.error(readable(e))
+            return
+        self.editing = info.name
+        self.form_title.value = (f'<div class="mcw-wf-form-title">Edit workflow '
+                                 f'<span class="mcw-wf-form-editing">{esc(info.name)}</span></div>')
+        self.name.value = info.name
+        self.builder.reload_lists()
+        self.builder.filter = info.trigger
+        self.action.value = info.action
+        self.reenroll.value = bool(info.reenroll)
+        self._open_form()
+
+    def _open_form(self) -> None:
+        self.confirm.cancel()
+        self.clear_message()
+        show(self.form, True)
+        self._sync_save()
+
+    def close_form(self) -> None:
+        show(self.form, False)
+        self.editing = None
+
+    def _sync_save(self) -> None:
+        self.save_button.disabled = self.busy or not self.builder.valid
+
+    def save(self) -> None:
+        """Create the workflow, or save the edited one (it stays off)."""
+        name, trigger, action, reenroll = self.name.value, dict(self.builder.filter), self.action.value, \
+            self.reenroll.value
+        editing = self.editing
+        if editing is None:
+            def call():
+                return self.app.create_workflow(name, trigger, action, reenroll=reenroll)
+            verb = "created"
+        else:
+            def call():
+                return self.app.update_workflow(editing, new_name=name, trigger=trigger, action=action,
+                                                reenroll=reenroll)
+            verb = "saved"
+
+        def done(info):
+            self.close_form()
+            self.ok(f'Workflow <span class="mcw-wf-result-name">{esc(info.name)}</span> {verb}. It is off: '
+                    "dry-run it, then turn it on.")
+
+        self.run("Saving…", call, done, "The workflow could not be saved", long=False)
+
+    # ---- operations ----------------------------------------------------------------
+    def _update_date(self) -> date:
+        return self.app.account().next_update_date
+
+    def dry_run(self, name: str) -> None:
+        def done(dr):
+            self.dry_run_result = dr
+            self.dry_run_html.value = dry_run_html(dr, self._update_date())
+
+        self.run("Counting the contacts it would enroll…", lambda: self.app.workflow_dry_run(name), done,
+                 "The dry run failed")
+
+    def ask_turn_on(self, name: str) -> None:
+        """Ask whether to enroll the contacts that already meet the triggers."""
+        self.clear_message()
+        detail = ""
+        try:
+            n = self.app.workflow_dry_run(name).would_enroll
+            detail = (f" Yes enrolls the {n:,} {plural(n, 'contact')} that meet them now; No enrolls only "
+                      "contacts that meet them from now on.")
+        except Exception as e:  # the question stands without the number
+            log_failure("counting for the turn-on question failed", e)
+        self.confirm.ask(f"Turn on workflow {name!r}. {ENROLL_QUESTION}{detail}",
+                         [("Yes", "yes", "primary"), ("No", "no", ""), ("Cancel", "cancel", "")],
+                         lambda key: self.turn_on(name, enroll_existing=key == "yes") if key != "cancel" else None)
+
+    def turn_on(self, name: str, *, enroll_existing: bool) -> None:
+        label = "Turning on and enrolling contacts…" if enroll_existing else "Turning on…"
+        self.run(label, lambda: self.app.turn_on_workflow(name, enroll_existing=enroll_existing),
+                 lambda result: self._show_run(name, result), "The workflow could not be turned on")
+
+    def turn_off(self, name: str) -> None:
+        self.run("Turning off…", lambda: self.app.turn_off_workflow(name),
+                 lambda info: self.ok(f'Workflow <span class="mcw-wf-result-name">{esc(info.name)}</span> is off.'),
+                 "The workflow could not be turned off", long=False)
+
+    def run_now(self, name: str) -> None:
+        self.run("Running the workflow…", lambda: self.app.run_workflows(name),
+                 lambda results: self._show_run(name, results[0] if results else None),
+                 "The workflow could not run")
+
+    def _show_run(self, name: str, result) -> None:
+        self.last_result = result
+        held = None
+        limit = None
+        if result is not None and result.held_id is not None:
+            held = next((h for h in self.app.held() if h.id == result.held_id), None)
+            account = self.app.account()
+            limit = DEFAULT_SPIKE_LIMIT if account.spike_limit is None else account.spike_limit
+        cls, html = run_result_html(name, result, held, limit)
+        self.ok(html, cls)
+
+    def ask_delete(self, name: str) -> None:
+        self.clear_message()
+        self.confirm.ask(f"Delete workflow {name!r}? Its enrollment records go too; contacts keep their status.",
+                         [("Delete", "yes", "danger"), ("Cancel", "cancel", "")],
+                         lambda key: self.delete(name) if key == "yes" else None)
+
+    def delete(self, name: str) -> None:
+        def done(_):
+            if self.editing == name:
+                self.close_form()
+            self.ok(f'Workflow <span class="mcw-wf-result-name">{esc(name)}</span> deleted.')
+
+        self.run("Deleting…", lambda: self.app.delete_workflow(name), done, "The workflow could not be deleted",
+                 long=False)
+
+
+__all__ = [
+    "ACTION_OPTIONS",
+    "ENROLL_QUESTION",
+    "WorkflowsPanel",
+    "action_label",
+    "dry_run_html",
+    "forecast_figures",
+    "forecast_table_html",
+    "run_result_html",
+    "sample_table_html",
+    "workflow_cells",
+]
