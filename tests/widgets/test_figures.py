@@ -85,7 +85,7 @@ def test_alert_thresholds_are_dotted_lines_at_75_90_98_percent_of_the_tier():
 
 def test_layout_titles_height_and_width():
     fig = usage_figure(snapshots(), report(), today=TODAY, width=900)
-    assert fig.layout.title.text and fig.layout.xaxis.title.text == "Date"
+    assert fig.layout.title.text and fig.layout.xaxis.type == "date"
     assert fig.layout.yaxis.title.text == "Contacts"
     assert fig.layout.height == figures.HEIGHT and fig.layout.width == 900 and fig.layout.autosize is False
     auto = usage_figure(snapshots(), report(), today=TODAY)
