@@ -65,19 +65,22 @@ class Page:
 
 def page(ctx: Context, *, selection_or_filter: Selection | dict | None = None, sort: str = "last_name",
          descending: bool = False, size: int = 50, cursor: str | None = None,
-         position: str | tuple = "first") -> Page:
+         position: str | tuple = "first", total: int | None = None) -> Page:
     """One page of the contacts matching ``selection_or_filter`` (None: all contacts).
 
     ``selection_or_filter`` is a ``Selection`` or a filter's JSON (a dict). ``sort``
     is any grid column (``store.paging.SORTABLE``); ``size`` is 1..500. Raises
-    ValidationError for a bad sort column, size, position or cursor.
+    ValidationError for a bad sort column, size, position or cursor. ``total``:
+    the number of matches when the caller knows it from the page before (same
+    filter), which saves counting them again: on a million contacts the count costs
+    more than the page.
     """
     sql.sort_column(sort)
     sql.check_size(size)
     descending = bool(descending)
     with ctx.read() as session:
         where = _where(session, ctx, selection_or_filter)
-        pager = _Pager(session, where, sort, descending, size)
+        pager = _Pager(session, where, sort, descending, size, total)
         if position == "first":
             return pager.first()
         if position == "last":
@@ -109,9 +112,9 @@ def _where(session: Session, ctx: Context, selection_or_filter):
 
 
 class _Pager:
-    def __init__(self, session: Session, where, sort: str, descending: bool, size: int):
+    def __init__(self, session: Session, where, sort: str, descending: bool, size: int, total: int | None):
         self.session, self.where, self.sort, self.desc, self.size = session, where, sort, descending, size
-        self.total = sql.count(session, where)
+        self.total = sql.count(session, where) if total is None else total
 
     def _fetch(self, key, *, backwards: bool, limit: int, inclusive: bool = False) -> list[dict]:
         # "backwards" travels against the requested order.

@@ -31,6 +31,7 @@ selection and shows the first page. ``app.on_change`` refreshes the page shown.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from contextlib import contextmanager
@@ -112,6 +113,7 @@ class ContactGrid(anywidget.AnyWidget):
         self._next_cursor: str | None = None
         self._prev_cursor: str | None = None
         self._position: tuple[str, str | None] = ("first", None)  # how the page shown was fetched
+        self._known_total: tuple[str, int] | None = None  # (filter, its count) of the page shown
         self._tz: ZoneInfo | None = None
         super().__init__(filter=filter or empty_filter(), columns=list(columns or DEFAULT_COLUMNS), sort=sort,
                          descending=descending, page_size=page_size)
@@ -235,6 +237,7 @@ class ContactGrid(anywidget.AnyWidget):
         """Fetch the page shown again (after the data changed); the first page if it is gone."""
         with self._lock:
             self._tz = None
+            self._known_total = None  # the data changed: count again
             position, cursor = self._position
             if not self._fetch(position, cursor) or (not self.rows and self.total):
                 self._fetch("first", None)
@@ -258,15 +261,22 @@ class ContactGrid(anywidget.AnyWidget):
 
     def _fetch(self, position: str, cursor: str | None) -> bool:
         groups = self.filter.get("filterGroups")
+        # Moving through the pages of one filter reuses its count (the count of a
+        # filter over a million contacts costs more than a keyset page); the first
+        # page, a new filter and a refresh after an action count again.
+        key = json.dumps(self.filter, sort_keys=True)
+        known = self._known_total
+        total = known[1] if known and known[0] == key and position != "first" else None
         self.busy = True
         try:
             page = self.app.page(self.filter if groups else None, sort=self.sort, descending=self.descending,
-                                 size=self.page_size, cursor=cursor, position=position)
+                                 size=self.page_size, cursor=cursor, position=position, total=total)
         except Exception as e:
             self._fail(e)
             self.busy = False
             return False
         self._position = (position, cursor)
+        self._known_total = (key, page.total)
         self._next_cursor, self._prev_cursor = page.next_cursor, page.prev_cursor
         self._raw = list(page.rows)
         rows = [self._row(r) for r in self._raw]

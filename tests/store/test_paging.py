@@ -203,3 +203,19 @@ def test_a_filter_selects_the_rows_paged(ctx, rows):
     assert ids == expected_ids([r for r in rows if r["country"] == "NL"], "last_activity_at", True)
     assert last.total == len(ids) == 6
     assert page(ctx, selection_or_filter=Selection(filter=NL), size=500).total == 6
+
+
+def test_a_known_total_is_reused_not_recounted(ctx):
+    """Paging on with the total of the page before: no count, same rows and row numbers."""
+    from mcwidgets.services import paging
+    from tests.services.helpers import make_contact
+
+    for i in range(7):
+        make_contact(ctx, "marketing", i, last_name=f"N{i}")
+    first = paging.page(ctx, size=3)
+    again = paging.page(ctx, size=3, cursor=first.next_cursor, position="next", total=first.total)
+    plain = paging.page(ctx, size=3, cursor=first.next_cursor, position="next")
+    assert (again.rows, again.start, again.total) == (plain.rows, plain.start, plain.total)
+    # the given total is trusted: it is what "last" aligns on
+    assert paging.page(ctx, size=3, position="last", total=first.total).start == 7
+    assert paging.page(ctx, size=3, position="last", total=99).total == 99

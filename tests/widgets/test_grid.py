@@ -383,3 +383,23 @@ def test_the_dashboard_has_the_contacts_tab(app):
     dash = build_dashboard(app)
     panel = dash.select("Contacts")
     assert isinstance(panel, ContactsPanel) and panel.grid.total == 3
+
+
+def test_paging_on_reuses_the_count_and_an_action_recounts(app):
+    ids = make(app, 30)
+    grid = ContactGrid(app, page_size=25)
+    seen = []
+    page = app.page
+
+    def spy(*args, **kwargs):
+        seen.append((kwargs["position"], kwargs.get("total")))
+        return page(*args, **kwargs)
+
+    app.page = spy
+    grid.reload()  # the first page counts
+    grid.go("next")
+    grid.go("last")
+    assert seen == [("first", None), ("next", 30), ("last", 30)]
+    app.set_non_marketing(ids[:1])  # an action: the grid refreshes and counts again
+    assert seen[-1] == ("last", None)
+    assert grid.total == 30
