@@ -54,14 +54,17 @@ class OverviewPanel(widgets.VBox):
             card.add_class(f"mcw-{key}")
         self.alerts = widgets.HTML("")
         self.alerts.add_class("mcw-alerts")
+        self.held = widgets.HTML("")
+        self.held.add_class("mcw-held")
         self.message = widgets.HTML("")
         self.message.add_class("mcw-overview-message")
         row = widgets.Box(list(self.cards.values()))
         row.add_class("mcw-cards")
         report = app.status()
         self.show(report)
+        self.show_held()
         self.chart = UsageChart(app, width=chart_width, subscribe=False, report=report)
-        super().__init__([style(), self.message, self.alerts, row, self.chart],
+        super().__init__([style(), self.message, self.alerts, self.held, row, self.chart],
                          layout=widgets.Layout(padding="4px 2px"))
         self.add_class("mcw-root")
         self.add_class("mcw-overview")
@@ -72,7 +75,19 @@ class OverviewPanel(widgets.VBox):
         """Re-read the figures (status() applies due rollovers) and redraw everything."""
         report = self.app.status()
         self.show(report)
+        self.show_held()
         self.chart.refresh(report)
+
+    def show_held(self) -> None:
+        """Runs and imports the spike guard holds: an admin approves them in Settings."""
+        held = self.app.held()
+        if not held:
+            self.held.value = ""
+            return
+        items = "".join(f'<li data-id="{h.id}">{esc(h.what)} (asked by {esc(h.requested_by)})</li>' for h in held)
+        self.held.value = (f'<div class="mcw-alert mcw-alert-90" data-count="{len(held)}"><b>{len(held)} held '
+                           f'for approval</b> by the spike guard: approve or reject them in Settings.'
+                           f'<ul>{items}</ul></div>')
 
     def show(self, r: StatusReport) -> None:
         self.report = r

@@ -163,3 +163,22 @@ def test_dashboard_from_env_with_a_bad_database_shows_a_message(capsys):
     assert isinstance(w, widgets.HTML) and "could not be opened" in w.value and "Traceback" not in w.value
     # in a kernel sys.stderr is the cell's output: the traceback goes to the real stderr only
     assert capsys.readouterr().err == ""
+
+
+def test_overview_lists_held_spikes_escaped(ctx):
+    from mcwidgets.app import App
+    from mcwidgets.widgets.overview import OverviewPanel
+
+    app = App(ctx, "admin")
+    app.configure_account(spike_limit=0)
+    app.create_contact("nl@example.com", country="NL")
+    trigger = {"filterGroups": [{"filters": [{"propertyName": "country", "operator": "EQ", "value": "NL"}]}]}
+    app.create_workflow("<b>NL</b> in", trigger, "marketing")
+    panel = OverviewPanel(app)
+    assert panel.held.value == ""
+    app.turn_on_workflow("<b>NL</b> in", enroll_existing=True)  # held: notifies the views
+    assert 'data-count="1"' in panel.held.value
+    assert "&lt;b&gt;NL&lt;/b&gt; in" in panel.held.value and "<b>NL</b>" not in panel.held.value
+    (held,) = app.held()
+    app.approve_held(held.id)
+    assert panel.held.value == ""
