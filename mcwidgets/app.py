@@ -11,7 +11,7 @@ import os
 from datetime import date, datetime, timezone
 
 from .domain.actors import Actor, ActorKind
-from .domain.errors import ValidationError
+from .domain.errors import NotFound, ValidationError
 from .domain.selection import Selection
 from .services import account, contacts, forecast, history, rollover, status, undo, usage, users, workflows
 from .services.context import Context
@@ -272,6 +272,16 @@ class App:
     # account and users
     def configure_account(self, **changes) -> account.AccountInfo:
         return self._notify(account.configure(self.ctx, self.actor_or_system, **changes))
+
+    def me(self) -> users.UserRow | None:
+        """The acting user's row (role, permission), None if no user or an unknown one.
+        Views use it to mirror what the services will allow; the services check again."""
+        if not self.user:
+            return None
+        try:
+            return users.get_user(self.ctx, self.user)
+        except NotFound:
+            return None
 
     def users(self) -> list[users.UserRow]:
         return users.list_users(self.ctx)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from ..domain import tiers
-from ..domain.actors import Actor, ActorKind
+from ..domain.actors import Actor
 from ..domain.billing import Billing, BillingPeriod, local_date
 from ..domain.errors import ValidationError
 from ..store import queries
@@ -156,5 +156,3 @@ def _parse_date(value, what: str) -> date:
     except ValueError:
         raise ValidationError(f"bad {what} {value!r} (use YYYY-MM-DD)")
 
-
-SYSTEM_ADMIN = Actor(ActorKind.SYSTEM, "system")

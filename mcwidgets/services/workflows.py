@@ -196,8 +196,9 @@ def _run_one(session: Session, ctx: Context, wf: Workflow, *, only=None, request
              approved: bool = False) -> RunResult:
     account = ensure_account(session, ctx.now())
     now = ctx.now()
-    if not approved and _held_for(session, wf) is not None:
-        return RunResult(wf.name, 0, 0, None, held_id=_held_for(session, wf))
+    held_id = None if approved else _held_for(session, wf)
+    if held_id is not None:  # one held run per workflow: it waits for the admin
+        return RunResult(wf.name, 0, 0, None, held_id=held_id)
     if wf.reenroll:
         _exit_contacts_no_longer_matching(session, ctx, wf, account)
     cand = _candidates(session, ctx, wf, account)

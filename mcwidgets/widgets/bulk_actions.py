@@ -96,7 +96,7 @@ def marketing_permission(app) -> tuple[bool, str]:
     check it again; this only mirrors it in the menu)."""
     if not app.user:
         return False, "No user is signed in: the dashboard is read-only."
-    row = next((u for u in app.users() if u.name == app.user), None)
+    row = app.me()
     if row is None:
         return False, f"Unknown user {app.user!r}."
     if not row.can_edit_marketing:

@@ -288,10 +288,8 @@ def current_user(app) -> dict | None:
     """The acting user's row as a dict (name, role, can_edit_marketing), None if unknown."""
     if not app.user:
         return None
-    for u in app.users():
-        if u.name == app.user:
-            return {"name": u.name, "role": u.role, "can_edit_marketing": u.can_edit_marketing}
-    return None
+    u = app.me()
+    return None if u is None else {"name": u.name, "role": u.role, "can_edit_marketing": u.can_edit_marketing}
 
 
 __all__ = ["Confirm", "Panel", "button", "buttons_row", "current_user", "day", "is_admin", "log_failure",

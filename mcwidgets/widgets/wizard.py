@@ -100,7 +100,8 @@ def is_admin(app) -> bool:
     """Whether the App's acting user is an admin (the service checks it again)."""
     if not app.user:
         return False
-    return any(u.name == app.user and u.role == "admin" for u in app.users())
+    me = app.me()
+    return me is not None and me.role == "admin"
 
 
 def list_options(infos) -> list[tuple[str, str]]:

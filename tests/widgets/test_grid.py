@@ -16,7 +16,7 @@ from mcwidgets.app import App
 from mcwidgets.dashboard import build_dashboard
 from mcwidgets.domain.errors import Conflict, PermissionDenied
 from mcwidgets.store.paging import GRID_COLUMNS
-from mcwidgets.widgets.bulk_actions import SET_MARKETING, SET_NON_MARKETING, parse_typed_number
+from mcwidgets.widgets.bulk_actions import SET_MARKETING, parse_typed_number
 from mcwidgets.widgets.contacts_panel import ContactsPanel
 from mcwidgets.widgets.grid import COLUMNS, DEFAULT_COLUMNS, ContactGrid
 
