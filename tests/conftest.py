@@ -104,8 +104,7 @@ class Clock:
 def ctx(db_url, clock):
     """A Context on a fresh database, with an admin 'admin', a user 'alice' and a
     user 'bob' who may not set contacts as marketing."""
-    c = Context.open(db_url)
-    c.clock = clock
+    c = Context.open(db_url, clock=clock)
     users.add_user(c, None, "admin", admin=True)
     users.add_user(c, ADMIN, "alice")
     users.add_user(c, ADMIN, "bob", can_edit_marketing=False)

@@ -59,11 +59,16 @@ class Context:
     checkpoint: Callable[[str], None] = field(default=lambda step: None)
 
     @classmethod
-    def open(cls, url: str | None = None, *, now: datetime | None = None, migrate_schema: bool = True) -> "Context":
+    def open(cls, url: str | None = None, *, now: datetime | None = None,
+             clock: Callable[[], datetime] | None = None, migrate_schema: bool = True) -> "Context":
+        """The one bootstrap: open the engine, migrate, and create the account row
+        (if missing) with this context's clock. ``clock`` (or a fixed ``now``) is
+        the only source of time; the wall clock is used only when neither is given."""
         engine = make_engine(url)
         if migrate_schema:
             migrate.upgrade(engine)
-        clock = (lambda: now) if now is not None else utc_now
+        if clock is None:
+            clock = (lambda: now) if now is not None else utc_now
         ctx = cls(engine=engine, clock=clock)
         if migrate_schema:
             from .account import bootstrap_account

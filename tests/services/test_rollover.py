@@ -124,8 +124,7 @@ def test_failure_midway_through_a_bulk_action_changes_nothing(ctx):
 @pytest.mark.postgres
 def test_bulk_action_racing_a_rollover_ends_consistent(pg_url, clock):
     """Two connections at once on PostgreSQL: a bulk action and the rollover it races."""
-    setup = Context.open(pg_url)
-    setup.clock = clock
+    setup = Context.open(pg_url, clock=clock)
     from mcwidgets.services import users
 
     users.add_user(setup, None, "admin", admin=True)
@@ -133,8 +132,7 @@ def test_bulk_action_racing_a_rollover_ends_consistent(pg_url, clock):
     pending = [make_contact(setup, "pending", i) for i in range(50)]
     marketing = [make_contact(setup, "marketing", 100 + i) for i in range(50)]
     clock.set(datetime(2026, 12, 26, 1, tzinfo=UTC))
-    a, b = Context.open(pg_url), Context.open(pg_url)
-    a.clock = b.clock = clock
+    a, b = Context.open(pg_url, clock=clock), Context.open(pg_url, clock=clock)
     barrier = threading.Barrier(2)
     errors = []
 
