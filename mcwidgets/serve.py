@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from .app import ENV_USER, App, parse_now
 from .domain.errors import NotFound, ValidationError
+from .kernel_check import require_kernel
 from .services import users
 from .store.engine import ENV_URL
 
@@ -113,6 +114,7 @@ def plan(app: App, *, port: int = DEFAULT_PORT, user: str | None = None, now=Non
     """Prepare the store and build the Voila command, without starting it."""
     if not 0 < port < 65536:
         raise ValidationError(f"bad port {port} (1-65535)")
+    require_kernel()  # before creating data or announcing a URL: no kernel, no dashboard
     demo = ensure_data(app, demo_contacts, say=say)
     name = resolve_user(app, user)
     env = dict(os.environ)

@@ -199,13 +199,14 @@ class BulkActions:
         self.typed.add_class("mcw-confirm-input")
         self.confirm_button = _button("Confirm", "mcw-confirm-ok", "danger")
         self.cancel_button = _button("Cancel", "mcw-confirm-cancel")
+        self.mismatch = _html("mcw-confirm-mismatch")  # says why Confirm stays off
         self.progress = _html("mcw-confirm-progress")
         self.result_html = _html("mcw-confirm-result")
         self.error_html = _html("mcw-confirm-error")
         buttons = widgets.HBox([self.typed, self.confirm_button, self.cancel_button],
                                layout=widgets.Layout(align_items="center"))
         buttons.add_class("mcw-confirm-buttons")
-        self.confirm_box = widgets.VBox([self.title, self.forecast_html, self.prompt, buttons],
+        self.confirm_box = widgets.VBox([self.title, self.forecast_html, self.prompt, buttons, self.mismatch],
                                         layout=widgets.Layout(display="none"))
         self.confirm_box.add_class("mcw-confirm")
         self.export_result = _html("mcw-export-result")
@@ -309,7 +310,12 @@ class BulkActions:
         return self.expected is not None and self.expected > 0 and parse_typed_number(self.typed.value) == self.expected
 
     def _sync_confirm(self) -> None:
-        self.confirm_button.disabled = self.running or self.pending is None or not self.typed_matches()
+        matches = self.typed_matches()
+        self.confirm_button.disabled = self.running or self.pending is None or not matches
+        typed = self.typed.value.strip()
+        self.mismatch.value = ("" if matches or not typed or self.expected is None else
+                               f'<span class="mcw-error">{esc(typed)} is not the number of contacts to update '
+                               f'({self.expected:,}).</span>')
 
     def close(self) -> None:
         self.pending = self.expected = None

@@ -155,7 +155,8 @@ class Dashboard:
         self.page.wait_for_function(
             "t => [...document.querySelectorAll('.mcw-tabs .lm-TabBar-tab')].some("
             "e => e.textContent.trim() === t && e.classList.contains('lm-mod-current'))", arg=title)
-        self.page.wait_for_timeout(300)
+        # the tab's panel is built by the kernel when first shown: wait until it is there
+        self.page.locator(".mcw-tab-" + "-".join(title.lower().split())).wait_for(state="visible")
 
     def screenshots(self, prefix: str) -> list[Path]:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -190,7 +191,6 @@ def open_dashboard(browser, url: str) -> Dashboard:
     page.goto(url)
     page.wait_for_selector(".mcw-count-marketing .mcw-value", timeout=90_000)
     page.wait_for_selector(".mcw-usage-chart .js-plotly-plot .scatterlayer .trace", timeout=90_000)
-    page.wait_for_timeout(500)
     return d
 
 

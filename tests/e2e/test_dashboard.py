@@ -53,8 +53,9 @@ def test_every_tab_shows_and_the_chart_keeps_its_width(dashboard):
         assert slot.locator(".mcw-error").count() == 0, slot.inner_text()
         assert page.locator(".mcw-overview").is_hidden()
     dashboard.show("Overview")
-    page.wait_for_timeout(300)
-    assert float(page.locator(".mcw-usage-chart .main-svg").first.get_attribute("width")) > 900
+    # the chart is resized when its tab is shown again
+    page.wait_for_function("() => +document.querySelector('.mcw-usage-chart .main-svg').getAttribute('width') > 900",
+                           timeout=10_000)
 
 
 def test_header_shows_escaped_account_name_and_user(dashboard):

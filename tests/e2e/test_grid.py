@@ -5,8 +5,10 @@ change counts other browser tests compare with)."""
 
 from __future__ import annotations
 
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from mcwidgets.app import App
 from tests.e2e.conftest import ARTIFACTS, NOW, XSS_NAMES, open_dashboard, serving
@@ -97,10 +99,12 @@ def test_filter_select_all_and_set_as_non_marketing(browser, admin_server, grid_
     # Filter: Country is Belgium
     contacts.locator("button.mcw-fb-add-group").click()
     contacts.locator(".mcw-fb-row .mcw-fb-property select").select_option(label="Country")
-    page.wait_for_timeout(800)  # the kernel rebuilds the row's inputs for the new property
+    # the kernel rebuilds the row's operators for the new property, then its inputs for the operator
+    contacts.locator(".mcw-fb-row .mcw-fb-operator select option", has_text=re.compile(r"^is$")).wait_for(
+        state="attached")
     contacts.locator(".mcw-fb-row .mcw-fb-operator select").select_option(label="is")
-    page.wait_for_timeout(800)
-    contacts.locator(".mcw-fb-row .mcw-fb-value input").fill("Belgium")
+    contacts.locator(".mcw-fb-row .mcw-fb-value-text input").wait_for(state="visible")
+    contacts.locator(".mcw-fb-row .mcw-fb-value-text input").fill("Belgium")
     contacts.locator(".mcw-fb-sentence", has_text="Belgium").wait_for(timeout=10_000)
     wait_data(page, ".mcw-contacts .mcwg", "total", total)
     assert set(contacts.locator("td.mcwg-cell[data-column=country]").all_inner_texts()) == {"Belgium"}
@@ -138,15 +142,17 @@ def test_filter_select_all_and_set_as_non_marketing(browser, admin_server, grid_
     ok = dialog.locator("button.mcw-confirm-ok")
     box = dialog.locator(".mcw-confirm-input input")
     assert ok.is_disabled()
-    box.fill(str(total - 2))  # a wrong number
-    page.wait_for_timeout(800)  # the kernel has answered by now
+    box.fill(str(total - 2))  # a wrong number: the kernel says so, and Confirm stays off
+    dialog.locator(".mcw-confirm-mismatch .mcw-error").wait_for(state="visible")
+    assert f"({total - 1:,})" in dialog.locator(".mcw-confirm-mismatch").inner_text()
     assert ok.is_disabled()
     ok.click(force=True)  # clicking anyway does nothing
-    page.wait_for_timeout(500)
-    assert with_app(db_url, lambda app: app.status()).pending == before.pending
     shot(page, "confirm-wrong-number")
     box.fill(f"{total - 1:,}")
     page.wait_for_function("() => !document.querySelector('.mcw-contacts .mcw-confirm-ok').disabled")
+    # the kernel handles messages in order: had the forced click run anything, it would show by now
+    assert with_app(db_url, lambda app: app.status()).pending == before.pending
+    assert dialog.locator(".mcw-confirm-mismatch").inner_text().strip() == ""
     ok.click()
     contacts.locator(".mcw-confirm-result .mcw-ok").wait_for(state="visible", timeout=30_000)
     assert int(contacts.locator(".mcw-result-changed").get_attribute("data-value")) == expected.changes
@@ -176,8 +182,7 @@ def test_without_the_permission_set_as_marketing_is_disabled(browser, bob_server
     contacts.locator("button.mcw-more").click()
     marketing = contacts.locator("button.mcw-act-marketing")
     marketing.wait_for(state="visible")
-    page.wait_for_timeout(500)
-    assert marketing.is_disabled()
+    expect(marketing).to_be_disabled()
     assert "Edit marketing contacts" in marketing.get_attribute("title")
     assert "Edit marketing contacts" in contacts.locator(".mcw-more-note").inner_text()
     assert contacts.locator("button.mcw-act-non-marketing").is_enabled()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from sqlalchemy import select
 
 from mcwidgets.domain.selection import Selection
@@ -10,9 +12,12 @@ from mcwidgets.store.models import AuditEvent, Contact
 from tests.conftest import ADMIN
 
 
+_serial = itertools.count()
+
+
 def make_contact(ctx, state: str, n: int = 0, **fields) -> int:
-    """A contact in state 'marketing', 'pending' or 'non_marketing'."""
-    email = fields.pop("email", f"{state}.{n}.{id(fields)}@example.com")
+    """A contact in state 'marketing', 'pending' or 'non_marketing' (a unique e-mail unless given)."""
+    email = fields.pop("email", f"{state}.{n}.{next(_serial)}@example.com")
     initial = "non_marketing" if state == "non_marketing" else "marketing"
     cid, _ = contacts.create_contact(ctx, ADMIN, contacts.NewContact(email=email, **fields),
                                      source="manual", status=initial)

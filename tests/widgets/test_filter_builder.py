@@ -310,8 +310,11 @@ def test_count_is_debounced_off_the_typing_path(app, people):
         time.sleep(0.02)
     assert b.count == 2 and 'data-value="2"' in b.count_html.value
     row.value_widget.value = "BE"
+    pending = b._timer
+    assert pending is not None and pending.is_alive()
     assert b.refresh_count() == 1 == b.count  # synchronous flush cancels the pending count
-    time.sleep(0.3)
+    pending.join(timeout=5)  # the cancelled timer's thread ends without counting again
+    assert not pending.is_alive() and b._timer is None
     assert b.count == 1
 
 

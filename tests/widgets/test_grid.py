@@ -165,11 +165,15 @@ def test_select_all_across_pages_untick_some_and_set_non_marketing(app, tmp_path
     for wrong in ("", "61", "63", "62 contacts", "6 2x", "-62"):
         acts.typed.value = wrong
         assert acts.confirm_button.disabled, wrong
+        # a wrong number says why Confirm stays off; nothing typed yet says nothing
+        assert ("is not the number of contacts to update (62)" in acts.mismatch.value) == bool(wrong), wrong
+    acts.typed.value = "<b>61</b>"
+    assert "&lt;b&gt;61" in acts.mismatch.value and "<b>" not in acts.mismatch.value
     acts.confirm_button.click()  # a disabled button's click() reaches the handler: it must refuse
     assert pending_ids(app, nl + be + nl_non) == set() and acts.result is None and not notified
 
     acts.typed.value = " 62 "
-    assert not acts.confirm_button.disabled
+    assert not acts.confirm_button.disabled and acts.mismatch.value == ""
     acts.confirm_button.click()
     assert acts.error_html.value == "" and acts.result.changed == 57 and acts.result.matched == 62
     assert pending_ids(app, nl + be + nl_non) == set(nl) - set(off)  # exactly the filter minus the unticked
