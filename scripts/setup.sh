@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what mcwidgets needs into .venv (and, with --test, what the tests need:
-# Debian's postgresql and chromium). Safe to run again: it skips what is there.
+# Debian's postgresql, chromium and faketime). Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0
@@ -10,6 +10,7 @@ if [ "$want_test" = 1 ]; then
   missing=()
   [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || missing+=(faketime)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       echo "setup: need root to apt-get install ${missing[*]}" >&2; exit 1

@@ -68,17 +68,24 @@ def wait_until_answers(url: str, proc: subprocess.Popen, timeout: float = 90) ->
 
 
 @contextlib.contextmanager
-def serving(db_url: str, folder, user: str):
-    """`mcwidgets serve --as user` on a free port; stopped with its process group."""
+def serving(db_url: str, folder, user: str | None, *, command=(sys.executable, "-m", "mcwidgets"),
+            extra=(), env=None):
+    """`mcwidgets serve [--as user]` on a free port; stopped with its process group.
+    ``command`` runs mcwidgets (another venv's console script, say)."""
     port = free_port()
-    log = open(folder / f"serve-{user}-{port}.log", "wb")
+    log_path = folder / f"serve-{user}-{port}.log"
+    log = open(log_path, "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mcwidgets", "--db", db_url, "--now", NOW, "serve", "--port", str(port),
-         "--no-browser", "--as", user],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=folder)
+        [*command, "--db", db_url, "--now", NOW, "serve", "--port", str(port), "--no-browser",
+         *(["--as", user] if user else []), *extra],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=folder, env=env)
     url = f"http://127.0.0.1:{port}/"
     try:
-        wait_until_answers(url, proc)
+        try:
+            wait_until_answers(url, proc)
+        except RuntimeError as e:  # say why: the server's own words
+            log.flush()
+            raise RuntimeError(f"{e}; its output:\n{log_path.read_text(errors='replace')[-3000:]}") from None
         yield url
     finally:
         with contextlib.suppress(ProcessLookupError):
