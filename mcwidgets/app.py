@@ -54,8 +54,10 @@ class App:
         return result
 
     @classmethod
-    def open(cls, db_url: str | None = None, *, now=None, user: str | None = None) -> "App":
-        return cls(Context.open(db_url, now=parse_now(now)), user or os.environ.get(ENV_USER) or None)
+    def open(cls, db_url: str | None = None, *, now=None, clock=None, user: str | None = None) -> "App":
+        """Open a store (the bootstrap: migrate, create the account) at ``now`` (fixed)
+        or on ``clock`` (a callable returning an aware datetime); the wall clock else."""
+        return cls(Context.open(db_url, now=parse_now(now), clock=clock), user or os.environ.get(ENV_USER) or None)
 
     def as_user(self, name: str) -> "App":
         """The same store, acting as another user."""
