@@ -204,7 +204,7 @@ def parse_datetimes(values: list[str], tz: ZoneInfo) -> tuple[np.ndarray, np.nda
         if text not in cache:
             try:
                 cache[text] = parse_datetime(text, tz)
-            except ValueError:
+            except (ValueError, OverflowError):  # e.g. 0001-01-01 00:00+01:00 is before year 1 in UTC
                 cache[text] = None
         if cache[text] is None:
             bad[i] = True

@@ -5,7 +5,10 @@ page is one index range, never OFFSET) are written as they are read, all inside 
 read transaction, so the file is one consistent snapshot and memory holds one page.
 Dates are local times of the account's time zone with their offset (exact on
 re-import), booleans Yes/No, the status "Marketing contact" / "Non-marketing contact".
-Text is written as stored: nothing is escaped or stripped.
+Text is written as stored, except that a cell a spreadsheet would run as a formula
+(leading ``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading single quote
+(``domain.csv_safety.neutralise``); import takes it off again, so an export re-imports
+to the stored text.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from ..domain.csv_safety import safe_row
 from ..domain.errors import ValidationError
 from ..domain.selection import Selection
 from ..store import queries
@@ -59,7 +63,7 @@ def export_csv(ctx: Context, out_path_or_file, selection: Selection | dict | Non
             where = (selection_where(selection, now=ctx.now(), tz=tz_name, session=session)
                      if selection is not None else None)
             writer = csv.writer(out)
-            writer.writerow([cols.EXPORT_HEADINGS[p] for p in props])
+            writer.writerow(safe_row(cols.EXPORT_HEADINGS[p] for p in props))
             last_id = 0
             while True:
                 stmt = select(*columns).where(Contact.id > last_id)
@@ -68,7 +72,7 @@ def export_csv(ctx: Context, out_path_or_file, selection: Selection | dict | Non
                 rows = session.execute(stmt.order_by(Contact.id).limit(page_size)).all()
                 if not rows:
                     break
-                writer.writerows(_format(row, props, tz) for row in rows)
+                writer.writerows(safe_row(_format(row, props, tz)) for row in rows)
                 written += len(rows)
                 last_id = rows[-1][0]
                 if progress:

@@ -91,6 +91,7 @@ from sqlalchemy import func, select, true
 
 from ..domain.actors import Actor, ActorKind
 from ..domain.contacts import _EMAIL, LifecycleStage, Source
+from ..domain.csv_safety import read_cell, read_cells, safe_row
 from ..domain.errors import Conflict, ValidationError
 from ..domain.forecast import Forecast, side
 from ..domain.status import Status
@@ -378,39 +379,108 @@ class _Input:
             raise ValidationError(f"{self.name} is not UTF-8 text ({e.reason} at byte {e.start}): "
                                   "save it as CSV UTF-8 and import it again")
 
-    def _reader(self):
+    def _records(self) -> Iterator[tuple[list[str], str | None]]:
+        """(values, problem) of every CSV record from the heading row on.
+
+        Read with ``strict`` quoting, so a quote that is never closed, or closed in
+        the middle of a value, is seen instead of silently swallowing the lines after
+        it into one value. Such a record, when it spans several lines, is one bad row
+        (its first line, ``problem`` says why) and the lines after its first are read
+        again as rows of their own; within one line the lenient reading of the csv
+        module stands (``"12" screen`` is ``12 screen``), except at the end of the
+        file. A record holding a NUL character is a bad row too (never stored).
+        """
         self.file.seek(self.start)
-        reader = csv.reader(self.file, delimiter=self.delimiter)
+        taken: list[str] = []  # the lines of the record being read
+        replay: list[str] = []  # lines to read again after a bad record
+
+        def lines(first: list[str]):
+            for line in itertools.chain(first, self.file):
+                taken.append(line)
+                yield line
+
         while True:
-            try:
-                row = self._decode(next, reader)
-            except StopIteration:
-                return
-            except csv.Error as e:
-                raise ValidationError(f"{self.name} is not a readable CSV file: {e}")
-            yield row
+            reader = csv.reader(lines(replay), delimiter=self.delimiter, strict=True)
+            replay = []
+            while True:
+                taken.clear()
+                try:
+                    row = self._decode(next, reader)
+                except StopIteration:
+                    return
+                except csv.Error as e:
+                    if not taken:
+                        raise ValidationError(f"{self.name} is not a readable CSV file: {e}")
+                    row, problem = self._bad_record(taken, e)
+                    if problem is not None:
+                        replay = taken[1:]
+                        yield row, _with_nul(taken[:1], problem)
+                        break  # a fresh reader over the lines after the bad record's first
+                    yield row, _with_nul(taken, None)
+                    continue
+                yield row, (_with_nul(taken, None) if _has_nul(taken) else None)
+
+    def _bad_record(self, taken: list[str], error: csv.Error) -> tuple[list[str], str | None]:
+        """The values to report for a record the strict reading refused, and why it is bad
+        (None: a one-line quirk the lenient reading takes, as it always did)."""
+        message = str(error)
+        first = taken[0]
+        try:
+            row = next(csv.reader([first], delimiter=self.delimiter), [])
+        except csv.Error:  # e.g. longer than the field limit: split naively, for the report
+            row = first.rstrip("\r\n").split(self.delimiter)
+        if "field limit" in message:
+            return row, f"a value is longer than {csv.field_size_limit():,} characters"
+        if len(taken) == 1 and "unexpected end of data" not in message:
+            return row, None
+        if "unexpected end of data" in message:
+            return row, ('a quoted value is never closed (a stray " in this row?): the lines after it are '
+                         "read as rows of their own")
+        if "expected after" in message:
+            return row, ('a quoted value that starts in this row ends in the middle of a value on a later line '
+                         '(a stray " in this row?): the lines after it are read as rows of their own')
+        return row, f"not readable as CSV ({message})"
 
     def headings(self) -> list[str]:
-        reader = self._reader()
-        row = next(reader, None)
+        row, problem = next(self._records(), (None, None))
         if row is None or not any(h.strip() for h in row):
             raise ValidationError(f"{self.name} is empty: the first row must hold the column headings")
+        if problem is not None:
+            raise ValidationError(f"{self.name}: the heading row is not usable: {problem}")
         row[0] = row[0].lstrip("\ufeff")
         self.width = len(row)
-        return [h.strip() for h in row]
+        return [read_cell(h) for h in row]
 
-    def records(self) -> Iterator[tuple[int, list[str]]]:
-        """(row number, values padded to the headings' width) of every non-empty data row."""
+    def records(self) -> Iterator[tuple[int, list[str], str | None]]:
+        """(row number, values padded to the headings' width, problem) of every non-empty data row.
+
+        ``problem`` is None, or why the row is bad before its values are even looked at
+        (an unterminated quote, a NUL character, a value beyond the field limit).
+        """
         width = self.width
-        for row_no, row in enumerate(self._reader(), start=1):
+        for row_no, (row, problem) in enumerate(self._records(), start=1):
             if row_no == 1:
                 continue
-            joined = "".join(row)
-            if not joined or joined.isspace():
-                continue
+            if problem is None:
+                joined = "".join(row)
+                if not joined or joined.isspace():
+                    continue
             if len(row) < width:
                 row = row + [""] * (width - len(row))
-            yield row_no, row
+            yield row_no, row, problem
+
+
+NUL_PROBLEM = "holds a NUL character (\\x00): not stored"
+
+
+def _has_nul(lines: list[str]) -> bool:
+    return any("\x00" in line for line in lines)
+
+
+def _with_nul(lines: list[str], problem: str | None) -> str | None:
+    if not _has_nul(lines):
+        return problem
+    return NUL_PROBLEM if problem is None else f"{problem}; {NUL_PROBLEM}"
 
 
 # ---------------------------------------------------------------------------
@@ -421,7 +491,7 @@ class _ChunkValidator:
         self.headings, self.by_prop, self.tz = headings, by_prop, tz
         self.width = len(headings)
 
-    def validate(self, chunk: list[tuple[int, list[str]]]) -> list[tuple]:
+    def validate(self, chunk: list[tuple[int, list[str], str | None]]) -> list[tuple]:
         """Staging rows (``store.importing.STAGING_COLUMNS`` order) for a chunk of records.
 
         Column by column: each distinct value of an enumeration, boolean or
@@ -430,9 +500,12 @@ class _ChunkValidator:
         (pandas' own string methods on object columns loop in Python too, slower).
         """
         n = len(chunk)
-        row_nos = [r for r, _ in chunk]
-        rows = [row for _, row in chunk]
+        row_nos = [r for r, _, _ in chunk]
+        rows = [row for _, row, _ in chunk]
         errors = np.full(n, None, dtype=object)
+        for i in [i for i, (_, _, problem) in enumerate(chunk) if problem is not None]:
+            errors[i] = chunk[i][2]
+            rows[i] = [v.replace("\x00", "\ufffd") for v in rows[i]]  # a bad row; never stored with a NUL
         for i in [i for i, row in enumerate(rows) if len(row) > self.width]:
             if any(v.strip() for v in rows[i][self.width:]):
                 _add(errors, [i], f"more values than headings ({len(rows[i])} > {self.width})")
@@ -441,7 +514,7 @@ class _ChunkValidator:
 
         def column(prop: str) -> list[str] | None:
             i = self.by_prop.get(prop)
-            return None if i is None else [v.strip() for v in data[i]]
+            return None if i is None else read_cells(data[i])
 
         # email
         vals = column("email")
@@ -451,7 +524,7 @@ class _ChunkValidator:
         ok &= ~missing
         _add(errors, np.flatnonzero(missing), "email is missing")
         bad = np.flatnonzero(~ok & ~missing)
-        _add(errors, bad, [f"invalid email {vals[i]!r}" for i in bad])
+        _add(errors, bad, [f"invalid email {_shown(vals[i])}" for i in bad])
         out["email"] = [v.lower() if good else v for v, good in zip(vals, ok.tolist())]
         out["email_ok"] = ok
 
@@ -475,7 +548,7 @@ class _ChunkValidator:
             values, bad = cols.parse_datetimes(vals, self.tz)
             h = self._heading(prop)
             _add(errors, np.flatnonzero(bad),
-                 [f"unparsable {h} {vals[i]!r} (use ISO 8601: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], "
+                 [f"unparsable {h} {_shown(vals[i])} (use ISO 8601: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], "
                   "optionally with an offset such as +01:00 or Z)" for i in np.flatnonzero(bad)])
             out[prop] = sql.datetime_texts(values)
         for prop in cols.BOOL_PROPERTIES:
@@ -533,6 +606,11 @@ class _ChunkValidator:
         out[prop] = values[codes]
 
 
+def _shown(value: str, limit: int = 100) -> str:
+    """A value quoted for an error message, cut short when long."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"... ({len(value):,} characters)"
+
+
 def _source_or_none(value: str):
     try:
         return Source.parse(value).value
@@ -564,14 +642,15 @@ def _write_report(session, table, src: _Input, headings: list[str], errors_path)
         raise ValidationError(f"cannot write the error report {target}: {e.strerror or e}")
     try:
         writer = csv.writer(out, delimiter=src.delimiter)
-        writer.writerow(headings + ["error"])
+        writer.writerow(safe_row(headings + ["error"]))
         bad = sql.error_rows(session, table)
         nxt = next(bad, None)
-        for row_no, row in src.records():
+        for row_no, row, _problem in src.records():
             if nxt is None:
                 break
             if row_no == nxt[0]:
-                writer.writerow(row + [f"row {row_no}: {nxt[2]}"])
+                # each cell as the import reads it, neutralised: the report re-imports to the same rows
+                writer.writerow(safe_row([read_cell(v) for v in row] + [f"row {row_no}: {nxt[2]}"]))
                 nxt = next(bad, None)
         for _ in bad:  # drain the cursor
             pass

@@ -59,7 +59,7 @@ def _table() -> Table:
     return Table(
         STAGING_NAME, md,
         Column("row_no", Integer, primary_key=True, autoincrement=False),
-        Column("email", String(400)),  # normalised; the raw text when email_ok is false
+        Column("email", Text),  # normalised; the raw text (any length) when email_ok is false
         Column("email_ok", Boolean, nullable=False),
         Column("first_name", Text), Column("last_name", Text), Column("company", Text),
         Column("country", Text), Column("lifecycle_stage", String(32)), Column("source", String(32)),
