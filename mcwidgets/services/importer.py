@@ -59,16 +59,31 @@ One transaction, bounded memory
 Spike guard and workflows
     An import whose good rows would set more contacts as marketing than the
     account's spike limit (``workflows.spike_limit``) applies nothing: it is held
-    (``workflows.hold_import``) until an admin approves it, which runs it again
-    from the same file path (``run_approved_import``). A file object cannot be
-    held, so such an import from one is refused (Conflict). After an applied
+    (``workflows.hold_import``) until an admin approves it. Its staged rows are
+    kept in the database (``held_import_rows``) when it is held, and the approval
+    applies exactly those (``apply_held_import``), in the approval's transaction:
+    changing or deleting the file afterwards changes nothing, and a failed approval
+    leaves it held. A file object cannot be held (its error report could not be
+    written next to it), so such an import from one is refused (Conflict). After an applied
     import, the workflows that are on run over the contacts it created or updated,
     in the same transaction, as they do for contacts created one by one.
 
 Error report
     The bad rows with the file's own columns plus an ``error`` column ("row N:
     reason"), in the file's delimiter: written to ``errors_path`` if given, else next
-    to an input given as a path (``NAME.errors.csv``), else returned as text.
+    to an input given as a path (``NAME.errors.csv``), else returned as text. Each
+    cell is written as the import read it, neutralised (``domain.csv_safety``): no
+    cell runs as a formula in a spreadsheet, and the report, once fixed, re-imports
+    to the same values.
+
+Malformed files
+    Cells are read by ``domain.csv_safety.read_cell`` (surrounding whitespace
+    dropped, except in front of a formula character; a quote that ``neutralise``
+    added is taken off). A quoted value that is never closed, or that closes in the
+    middle of a value on a later line, makes the row that opens it bad, and the
+    lines after it are read as rows of their own: lines are never merged silently.
+    A row holding a NUL character, or a value longer than the csv module's field
+    limit, is a bad row. A file that is not UTF-8 is refused as a whole.
 """
 
 from __future__ import annotations
@@ -165,20 +180,37 @@ def import_csv(ctx: Context, actor: Actor, path_or_file, *, as_marketing: bool =
                    progress=progress, chunk_rows=chunk_rows, errors_path=errors_path, dry_run=dry_run)
 
 
-def run_approved_import(ctx: Context, held_id: int, payload: dict) -> ImportResult:
-    """Run an import the spike guard held, once an admin approved it (``workflows.approve``).
+def apply_held_import(ctx: Context, session, held: HeldAction) -> ImportResult:
+    """Apply an import the spike guard held, once an admin approved it (``workflows.approve``),
+    inside the approval's transaction.
 
-    It runs as the user who asked for it, from the same file path, with the same
-    options, without the spike check; the held action records the import's action id.
+    It applies exactly the rows staged when it was held (``held_import_rows``), never
+    the file as it is now (changed, replaced or deleted): as the user who asked for
+    it, with the same options, without the spike check. Contacts are matched by
+    email again, as they are now, and a row that would now set a contact as
+    marketing for a user who has lost the permission is a bad row. A strict import
+    with a bad row raises Conflict: the approval fails and the import stays held.
+    The error report of the rows bad when it was held is the one written then.
     """
-    actor = Actor(ActorKind(payload.get("actor_kind", ActorKind.USER.value)), payload["actor"])
-    return _import(ctx, actor, payload["file"], as_marketing=bool(payload.get("as_marketing")),
-                   strict=bool(payload.get("strict")), mapping=payload.get("mapping"), progress=None,
-                   chunk_rows=50_000, errors_path=payload.get("errors_path"), approved_held_id=held_id)
+    p = dict(held.payload or {})
+    if "staged_rows" not in p:
+        raise Conflict(f"held action {held.id} was held before held imports kept their rows: "
+                       "reject it and import the file again")
+    actor = Actor(ActorKind(p.get("actor_kind", ActorKind.USER.value)), p["actor"])
+    as_marketing = bool(p.get("as_marketing"))
+    _check_actor(session, actor, as_marketing)
+    try:
+        return _run(ctx, session, actor, None, [], dict(p.get("present", {})),
+                    list(p.get("ignored_columns", [])), as_marketing=as_marketing, strict=bool(p.get("strict")),
+                    progress=None, chunk_rows=50_000, errors_path=None, mapping=p.get("mapping"), held=held)
+    except _StrictAbort as abort:
+        raise Conflict(f"held action {held.id} was not approved: it is a strict import and {abort.result.bad_rows:,} "
+                       f"of its {abort.result.rows:,} rows are bad now (first: row {abort.result.errors[0][0]}: "
+                       f"{abort.result.errors[0][2]}); it stays held: reject it, or restore what changed")
 
 
 def _import(ctx: Context, actor: Actor, path_or_file, *, as_marketing, strict, mapping, progress, chunk_rows,
-            errors_path, approved_held_id: int | None = None, dry_run: bool = False) -> ImportResult:
+            errors_path, dry_run: bool = False) -> ImportResult:
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise ValidationError(f"chunk_rows must be a whole number of at least 1, not {chunk_rows!r}")
     with _Input(path_or_file) as src:
@@ -191,7 +223,7 @@ def _import(ctx: Context, actor: Actor, path_or_file, *, as_marketing, strict, m
                 _check_actor(session, actor, as_marketing)
                 return _run(ctx, session, actor, src, headings, by_prop, ignored, as_marketing=as_marketing,
                             strict=strict, progress=progress, chunk_rows=chunk_rows, errors_path=errors_path,
-                            mapping=mapping, approved_held_id=approved_held_id, dry_run=dry_run)
+                            mapping=mapping, dry_run=dry_run)
         except _StrictAbort as abort:
             return abort.result
 
@@ -203,8 +235,11 @@ def _check_actor(session, actor: Actor, as_marketing: bool) -> None:
         require_user(session, actor)
 
 
-def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_marketing, strict,
-         progress, chunk_rows, errors_path, mapping, approved_held_id, dry_run=False) -> ImportResult:
+def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, *, as_marketing, strict,
+         progress, chunk_rows, errors_path, mapping, held: HeldAction | None = None,
+         dry_run=False) -> ImportResult:
+    """The import in its transaction: staged from ``src``, or, for an approved held
+    import (``src`` None), from the rows staged when it was held."""
     account = ensure_account(session, ctx.now())
     counts_before, tier_at_start = queries.status_counts(session), account.tier
     now = ctx.now()
@@ -216,26 +251,34 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
 
     table = sql.create_staging(session)
     rows = 0
-    with _gc_paused():
-        for chunk in _chunks(src.records(), chunk_rows):
-            sql.load_staging(session, table, validator.validate(chunk))
-            rows += len(chunk)
-            if progress:
-                progress(rows, None)
+    if held is None:
+        with _gc_paused():
+            for chunk in _chunks(src.records(), chunk_rows):
+                sql.load_staging(session, table, validator.validate(chunk))
+                rows += len(chunk)
+                if progress:
+                    progress(rows, None)
+    else:
+        rows = sql.load_held_rows(session, table, held.id)
     ctx.checkpoint("import-staged")
     sql.index_staging(session, table)
     sql.match_existing(session, table)
-    sql.mark_duplicates(session, table)
+    if held is None:  # a held import's duplicates were marked when it was held
+        sql.mark_duplicates(session, table)
     if not may_set_marketing:
         sql.mark_not_permitted(session, table, new_default_is_marketing=initial is Status.MARKETING)
     created, updated, bad = sql.outcome_counts(session, table)
     errors = list(sql.error_rows(session, table, MAX_LISTED_ERRORS))
-    columns = {headings[i]: p for p, i in sorted(by_prop.items(), key=lambda kv: kv[1])}
+    columns = ({headings[i]: p for p, i in sorted(by_prop.items(), key=lambda kv: kv[1])} if held is None
+               else dict((held.payload or {}).get("columns", {})))
     common = dict(rows=rows, bad_rows=bad, errors=errors, ignored_columns=tuple(ignored), columns=columns,
                   strict=strict)
 
+    name = src.name if src is not None else (held.payload or {}).get("name", "a held file")
+    report = (lambda: _write_report(session, table, src, headings, errors_path)) if src is not None else (
+        lambda: ((held.payload or {}).get("error_report"), None))
     if strict and bad:
-        report_path, report_text = _write_report(session, table, src, headings, errors_path)
+        report_path, report_text = report()
         result = ImportResult(action_id=None, created=0, updated=0, status_changed=0,
                               error_csv_path=report_path, error_csv_text=report_text, applied=False,
                               tier_before=account.tier, tier_after=account.tier, **common)
@@ -244,26 +287,27 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
     going = sql.marketing_changes(session, table, initial_status=initial.value)
     limit = workflows.spike_limit(account)
     would_be_held = going > limit
-    if approved_held_id is None and would_be_held and not dry_run:
+    if held is None and would_be_held and not dry_run:
         if src.path is None:
             raise Conflict(f"this import would set {going:,} contacts as marketing, more than the spike limit "
                            f"of {limit:,}: import it from a file path, so that an admin can approve it")
-        payload = {"file": str(src.path.resolve()), "actor": actor.name, "actor_kind": actor.kind.value,
-                   "as_marketing": bool(as_marketing), "strict": bool(strict), "mapping": mapping,
-                   "errors_path": None if errors_path is None else str(Path(errors_path).resolve())}
+        report_path, report_text = report() if bad else (None, None)
+        payload = {"file": str(src.path.resolve()), "name": src.name, "actor": actor.name,
+                   "actor_kind": actor.kind.value, "as_marketing": bool(as_marketing), "strict": bool(strict),
+                   "mapping": mapping, "columns": columns, "present": by_prop, "ignored_columns": list(ignored),
+                   "rows": rows, "error_report": report_path}
         held_id = workflows.hold_import(session, count=going, requested_by=actor.name, payload=payload, now=now)
-        report_path, report_text = (_write_report(session, table, src, headings, errors_path) if bad
-                                    else (None, None))
+        # the rows as read now are what an approval applies: the file may change or go before then
+        payload["staged_rows"] = sql.hold_rows(session, table, held_id)
+        session.get(HeldAction, held_id).payload = payload
         sql.drop_staging(session, table)
         return ImportResult(action_id=None, created=0, updated=0, status_changed=0, error_csv_path=report_path,
                             error_csv_text=report_text, applied=False, held_action_id=held_id,
                             marketing_changes=going, tier_before=account.tier, tier_after=account.tier, **common)
 
-    action = start_action(session, "import", actor, now, description=f"import {src.name}")
-    if approved_held_id is not None:
-        held = session.get(HeldAction, approved_held_id)
-        if held is not None:
-            held.result_action_id = action.id
+    action = start_action(session, "import", actor, now, description=f"import {name}")
+    if held is not None:
+        held.result_action_id = action.id
     sql.update_existing(session, table, by_prop, action.id, now)
     ctx.checkpoint("import-contacts-updated")
     sql.insert_new(session, table, initial_status=initial.value, action_id=action.id, now=now, new_rows=created)
@@ -273,7 +317,7 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
     tier_before, tier_after = check_tier_upgrade(session, account)
     report_path = report_text = None
     if bad and not dry_run:
-        report_path, report_text = _write_report(session, table, src, headings, errors_path)
+        report_path, report_text = report()
     runs: tuple = ()
     if session.scalar(select(func.count()).select_from(Workflow).where(Workflow.enabled == true())):
         # workflows enroll the contacts an import creates or updates, as they do created ones
@@ -281,11 +325,11 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
                                            requested_by=actor.name))
     sql.drop_staging(session, table)
     action.matched, action.changed = created + updated, changed
-    action.description = f"import {src.name}: {rows:,} rows, {created:,} created, {updated:,} updated, {bad:,} bad"
-    action.details = {"file": src.name, "rows": rows, "created": created, "updated": updated,
+    action.description = f"import {name}: {rows:,} rows, {created:,} created, {updated:,} updated, {bad:,} bad"
+    action.details = {"file": name, "rows": rows, "created": created, "updated": updated,
                       "status_changed": changed - created, "bad_rows": bad, "ignored_columns": ignored,
                       "as_marketing": bool(as_marketing), "tier_before": tier_before, "tier_after": tier_after,
-                      "error_report": report_path, "marketing_changes": going, "held_action_id": approved_held_id}
+                      "error_report": report_path, "marketing_changes": going, "held_action_id": None if held is None else held.id}
     ctx.checkpoint("import-recorded")
     if progress:
         progress(rows, rows)
