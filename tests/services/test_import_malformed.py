@@ -108,3 +108,16 @@ def test_a_very_long_field_or_email_is_a_bad_row(ctx):
     assert (r.rows, r.created, r.bad_rows) == (3, 1, 2)
     assert [e[0] for e in r.errors] == [2, 3]
     assert emails(ctx) == ["bob@example.com"]
+
+
+def test_dates_that_leave_the_calendar_in_utc_are_bad_rows(ctx):
+    from mcwidgets.services import account
+    from tests.conftest import ADMIN
+
+    account.configure(ctx, ADMIN, timezone="Europe/Amsterdam")
+    text = ("Email,Create Date\na@example.com,9999-12-31 23:59-01:00\nb@example.com,0001-01-01 00:00+01:00\n"
+            "c@example.com,9999-12-31\nd@example.com,0001-01-01 12:00\n")
+    r = import_csv(ctx, ALICE, io.StringIO(text))
+    assert [e[0] for e in r.errors] == [2, 3]
+    assert all(e[2].startswith("unparsable Create Date") for e in r.errors)
+    assert emails(ctx) == ["c@example.com", "d@example.com"]
