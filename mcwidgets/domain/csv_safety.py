@@ -27,6 +27,7 @@ from __future__ import annotations
 FORMULA_CHARS = frozenset("=+-@")  # what a spreadsheet runs as a formula
 CONTROL_LEADS = frozenset("\t\r\n")  # what a spreadsheet may strip before looking
 QUOTE = "'"
+_FIRST = FORMULA_CHARS | CONTROL_LEADS | {QUOTE}  # needs_quote is false unless text starts so (or with a space)
 
 
 def needs_quote(text: str) -> bool:
@@ -44,7 +45,7 @@ def neutralise(value):
 
     Anything that is not a string (numbers, None) is returned unchanged.
     """
-    if isinstance(value, str) and needs_quote(value):
+    if isinstance(value, str) and value and (value[0] in _FIRST or value[0].isspace()) and needs_quote(value):
         return QUOTE + value
     return value
 

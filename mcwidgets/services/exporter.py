@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from ..domain.csv_safety import safe_row
+from ..domain.csv_safety import neutralise, safe_row
 from ..domain.errors import ValidationError
 from ..domain.selection import Selection
 from ..store import queries
@@ -72,7 +72,7 @@ def export_csv(ctx: Context, out_path_or_file, selection: Selection | dict | Non
                 rows = session.execute(stmt.order_by(Contact.id).limit(page_size)).all()
                 if not rows:
                     break
-                writer.writerows(safe_row(_format(row, props, tz)) for row in rows)
+                writer.writerows(_format(row, props, tz) for row in rows)
                 written += len(rows)
                 last_id = rows[-1][0]
                 if progress:
@@ -96,6 +96,8 @@ def _format(row, props: list[str], tz: ZoneInfo) -> list[str]:
             values.append(cols.format_bool(v))
         elif prop == "marketing_status":
             values.append(cols.STATUS_LABELS.get(v, v or ""))
-        else:
-            values.append("" if v is None else v)
+        elif prop == "id":
+            values.append(v)
+        else:  # text as stored, neutralised if a spreadsheet would run it as a formula
+            values.append("" if v is None else neutralise(v))
     return values
