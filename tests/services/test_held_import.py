@@ -6,6 +6,7 @@ failed approval leaves it held, and deleting or changing the file changes nothin
 """
 
 import csv
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -23,8 +24,9 @@ def write(path, rows):
     return path
 
 
-SIX = [["Email", "First Name", "Marketing contact status"]] + [
-    [f"m{i}@example.com", f"M{i}", "marketing"] for i in range(6)] + [["bad-email", "X", "marketing"]]
+SIX = [["Email", "First Name", "Marketing contact status", "Create Date", "Unsubscribed"]] + [
+    [f"m{i}@example.com", f"M{i}", "marketing", f"2026-01-0{i + 1} 10:30", "yes" if i % 2 else ""]
+    for i in range(6)] + [["bad-email", "X", "marketing", "", ""]]
 
 
 def marketing(ctx):
@@ -61,7 +63,8 @@ def test_approval_applies_the_held_rows_not_a_file_swapped_in_meanwhile(ctx, tmp
     assert (done.applied, done.created, done.bad_rows, done.marketing_changes) == (True, 6, 1, 6)
     assert marketing(ctx) == 6 and emails(ctx) == [f"m{i}@example.com" for i in range(6)]
     with ctx.read() as s:
-        assert s.scalar(select(Contact.first_name).where(Contact.email == "m3@example.com")) == "M3"
+        m3 = s.scalar(select(Contact).where(Contact.email == "m3@example.com"))
+        assert (m3.first_name, m3.created_at, m3.unsubscribed) == ("M3", datetime(2026, 1, 4, 10, 30), True)
         action = s.get(Action, done.action_id)
         assert (action.kind, action.actor_name) == ("import", "alice")
     assert held_state(ctx, r.held_action_id) == ("approved", done.action_id, 0)  # staged rows released
@@ -112,3 +115,17 @@ def test_approval_re_matches_contacts_created_since_the_hold(ctx, tmp_path):
     done = workflows.approve(ctx, ADMIN, r.held_action_id)
     assert (done.created, done.updated) == (5, 1)
     assert state_of(ctx, cid) == ("marketing", False)
+
+
+def test_an_import_held_before_rows_were_staged_cannot_be_approved_but_can_be_rejected(ctx, clock):
+    with ctx.write() as s:
+        h = HeldAction(kind="import", payload={"file": "/gone.csv", "actor": "alice"}, count=9,
+                       requested_by="alice", created_at=clock().replace(tzinfo=None), state="held")
+        s.add(h)
+        s.flush()
+        held_id = h.id
+    with pytest.raises(Conflict, match="reject it and import the file again"):
+        workflows.approve(ctx, ADMIN, held_id)
+    assert held_state(ctx, held_id) == ("held", None, 0)
+    workflows.reject(ctx, ADMIN, held_id)
+    assert held_state(ctx, held_id)[0] == "rejected"
