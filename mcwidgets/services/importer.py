@@ -329,7 +329,8 @@ def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, 
     action.details = {"file": name, "rows": rows, "created": created, "updated": updated,
                       "status_changed": changed - created, "bad_rows": bad, "ignored_columns": ignored,
                       "as_marketing": bool(as_marketing), "tier_before": tier_before, "tier_after": tier_after,
-                      "error_report": report_path, "marketing_changes": going, "held_action_id": None if held is None else held.id}
+                      "error_report": report_path, "marketing_changes": going,
+                      "held_action_id": None if held is None else held.id}
     ctx.checkpoint("import-recorded")
     if progress:
         progress(rows, rows)
