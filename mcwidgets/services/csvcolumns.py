@@ -173,6 +173,10 @@ _NAIVE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?
 _AWARE = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:[Zz]|[+-]\d{2}:?\d{2})\Z")
 
 
+_FIRST = np.datetime64("0001-01-01T00:00:00", "us")
+_LAST = np.datetime64("9999-12-31T23:59:59.999999", "us")
+
+
 def parse_datetimes(values: list[str], tz: ZoneInfo) -> tuple[np.ndarray, np.ndarray]:
     """``parse_datetime`` over a column of stripped strings, vectorised.
 
@@ -195,6 +199,8 @@ def parse_datetimes(values: list[str], tz: ZoneInfo) -> tuple[np.ndarray, np.nda
     if aware.any():
         parsed = pd.to_datetime(series[aware], format="ISO8601", errors="coerce", utc=True)
         result[aware] = parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
+    # a local time or offset can take a date past 9999-12-31 or before 0001-01-01 in UTC
+    result[(result < _FIRST) | (result > _LAST)] = np.datetime64("NaT")
     blank = np.fromiter((not v for v in values), dtype=bool, count=n)
     bad = np.zeros(n, dtype=bool)
     rest = np.flatnonzero(~blank & np.isnat(result))
@@ -204,7 +210,7 @@ def parse_datetimes(values: list[str], tz: ZoneInfo) -> tuple[np.ndarray, np.nda
         if text not in cache:
             try:
                 cache[text] = parse_datetime(text, tz)
-            except ValueError:
+            except (ValueError, OverflowError):  # e.g. 0001-01-01 00:00+01:00 is before year 1 in UTC
                 cache[text] = None
         if cache[text] is None:
             bad[i] = True

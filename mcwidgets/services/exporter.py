@@ -5,7 +5,10 @@ page is one index range, never OFFSET) are written as they are read, all inside 
 read transaction, so the file is one consistent snapshot and memory holds one page.
 Dates are local times of the account's time zone with their offset (exact on
 re-import), booleans Yes/No, the status "Marketing contact" / "Non-marketing contact".
-Text is written as stored: nothing is escaped or stripped.
+Text is written as stored, except that a cell a spreadsheet would run as a formula
+(leading ``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading single quote
+(``domain.csv_safety.neutralise``); import takes it off again, so an export re-imports
+to the stored text.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from ..domain.csv_safety import neutralise, safe_row
 from ..domain.errors import ValidationError
 from ..domain.selection import Selection
 from ..store import queries
@@ -59,7 +63,7 @@ def export_csv(ctx: Context, out_path_or_file, selection: Selection | dict | Non
             where = (selection_where(selection, now=ctx.now(), tz=tz_name, session=session)
                      if selection is not None else None)
             writer = csv.writer(out)
-            writer.writerow([cols.EXPORT_HEADINGS[p] for p in props])
+            writer.writerow(safe_row(cols.EXPORT_HEADINGS[p] for p in props))
             last_id = 0
             while True:
                 stmt = select(*columns).where(Contact.id > last_id)
@@ -92,6 +96,8 @@ def _format(row, props: list[str], tz: ZoneInfo) -> list[str]:
             values.append(cols.format_bool(v))
         elif prop == "marketing_status":
             values.append(cols.STATUS_LABELS.get(v, v or ""))
-        else:
-            values.append("" if v is None else v)
+        elif prop == "id":
+            values.append(v)
+        else:  # text as stored, neutralised if a spreadsheet would run it as a formula
+            values.append("" if v is None else neutralise(v))
     return values

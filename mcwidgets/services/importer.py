@@ -59,16 +59,31 @@ One transaction, bounded memory
 Spike guard and workflows
     An import whose good rows would set more contacts as marketing than the
     account's spike limit (``workflows.spike_limit``) applies nothing: it is held
-    (``workflows.hold_import``) until an admin approves it, which runs it again
-    from the same file path (``run_approved_import``). A file object cannot be
-    held, so such an import from one is refused (Conflict). After an applied
+    (``workflows.hold_import``) until an admin approves it. Its staged rows are
+    kept in the database (``held_import_rows``) when it is held, and the approval
+    applies exactly those (``apply_held_import``), in the approval's transaction:
+    changing or deleting the file afterwards changes nothing, and a failed approval
+    leaves it held. A file object cannot be held (its error report could not be
+    written next to it), so such an import from one is refused (Conflict). After an applied
     import, the workflows that are on run over the contacts it created or updated,
     in the same transaction, as they do for contacts created one by one.
 
 Error report
     The bad rows with the file's own columns plus an ``error`` column ("row N:
     reason"), in the file's delimiter: written to ``errors_path`` if given, else next
-    to an input given as a path (``NAME.errors.csv``), else returned as text.
+    to an input given as a path (``NAME.errors.csv``), else returned as text. Each
+    cell is written as the import read it, neutralised (``domain.csv_safety``): no
+    cell runs as a formula in a spreadsheet, and the report, once fixed, re-imports
+    to the same values.
+
+Malformed files
+    Cells are read by ``domain.csv_safety.read_cell`` (surrounding whitespace
+    dropped, except in front of a formula character; a quote that ``neutralise``
+    added is taken off). A quoted value that is never closed, or that closes in the
+    middle of a value on a later line, makes the row that opens it bad, and the
+    lines after it are read as rows of their own: lines are never merged silently.
+    A row holding a NUL character, or a value longer than the csv module's field
+    limit, is a bad row. A file that is not UTF-8 is refused as a whole.
 """
 
 from __future__ import annotations
@@ -91,6 +106,7 @@ from sqlalchemy import func, select, true
 
 from ..domain.actors import Actor, ActorKind
 from ..domain.contacts import _EMAIL, LifecycleStage, Source
+from ..domain.csv_safety import read_cell, read_cells, safe_row
 from ..domain.errors import Conflict, ValidationError
 from ..domain.forecast import Forecast, side
 from ..domain.status import Status
@@ -164,20 +180,37 @@ def import_csv(ctx: Context, actor: Actor, path_or_file, *, as_marketing: bool =
                    progress=progress, chunk_rows=chunk_rows, errors_path=errors_path, dry_run=dry_run)
 
 
-def run_approved_import(ctx: Context, held_id: int, payload: dict) -> ImportResult:
-    """Run an import the spike guard held, once an admin approved it (``workflows.approve``).
+def apply_held_import(ctx: Context, session, held: HeldAction) -> ImportResult:
+    """Apply an import the spike guard held, once an admin approved it (``workflows.approve``),
+    inside the approval's transaction.
 
-    It runs as the user who asked for it, from the same file path, with the same
-    options, without the spike check; the held action records the import's action id.
+    It applies exactly the rows staged when it was held (``held_import_rows``), never
+    the file as it is now (changed, replaced or deleted): as the user who asked for
+    it, with the same options, without the spike check. Contacts are matched by
+    email again, as they are now, and a row that would now set a contact as
+    marketing for a user who has lost the permission is a bad row. A strict import
+    with a bad row raises Conflict: the approval fails and the import stays held.
+    The error report of the rows bad when it was held is the one written then.
     """
-    actor = Actor(ActorKind(payload.get("actor_kind", ActorKind.USER.value)), payload["actor"])
-    return _import(ctx, actor, payload["file"], as_marketing=bool(payload.get("as_marketing")),
-                   strict=bool(payload.get("strict")), mapping=payload.get("mapping"), progress=None,
-                   chunk_rows=50_000, errors_path=payload.get("errors_path"), approved_held_id=held_id)
+    p = dict(held.payload or {})
+    if "staged_rows" not in p:
+        raise Conflict(f"held action {held.id} was held before held imports kept their rows: "
+                       "reject it and import the file again")
+    actor = Actor(ActorKind(p.get("actor_kind", ActorKind.USER.value)), p["actor"])
+    as_marketing = bool(p.get("as_marketing"))
+    _check_actor(session, actor, as_marketing)
+    try:
+        return _run(ctx, session, actor, None, [], dict(p.get("present", {})),
+                    list(p.get("ignored_columns", [])), as_marketing=as_marketing, strict=bool(p.get("strict")),
+                    progress=None, chunk_rows=50_000, errors_path=None, mapping=p.get("mapping"), held=held)
+    except _StrictAbort as abort:
+        raise Conflict(f"held action {held.id} was not approved: it is a strict import and {abort.result.bad_rows:,} "
+                       f"of its {abort.result.rows:,} rows are bad now (first: row {abort.result.errors[0][0]}: "
+                       f"{abort.result.errors[0][2]}); it stays held: reject it, or restore what changed")
 
 
 def _import(ctx: Context, actor: Actor, path_or_file, *, as_marketing, strict, mapping, progress, chunk_rows,
-            errors_path, approved_held_id: int | None = None, dry_run: bool = False) -> ImportResult:
+            errors_path, dry_run: bool = False) -> ImportResult:
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise ValidationError(f"chunk_rows must be a whole number of at least 1, not {chunk_rows!r}")
     with _Input(path_or_file) as src:
@@ -190,7 +223,7 @@ def _import(ctx: Context, actor: Actor, path_or_file, *, as_marketing, strict, m
                 _check_actor(session, actor, as_marketing)
                 return _run(ctx, session, actor, src, headings, by_prop, ignored, as_marketing=as_marketing,
                             strict=strict, progress=progress, chunk_rows=chunk_rows, errors_path=errors_path,
-                            mapping=mapping, approved_held_id=approved_held_id, dry_run=dry_run)
+                            mapping=mapping, dry_run=dry_run)
         except _StrictAbort as abort:
             return abort.result
 
@@ -202,8 +235,11 @@ def _check_actor(session, actor: Actor, as_marketing: bool) -> None:
         require_user(session, actor)
 
 
-def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_marketing, strict,
-         progress, chunk_rows, errors_path, mapping, approved_held_id, dry_run=False) -> ImportResult:
+def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, *, as_marketing, strict,
+         progress, chunk_rows, errors_path, mapping, held: HeldAction | None = None,
+         dry_run=False) -> ImportResult:
+    """The import in its transaction: staged from ``src``, or, for an approved held
+    import (``src`` None), from the rows staged when it was held."""
     account = ensure_account(session, ctx.now())
     counts_before, tier_at_start = queries.status_counts(session), account.tier
     now = ctx.now()
@@ -215,26 +251,34 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
 
     table = sql.create_staging(session)
     rows = 0
-    with _gc_paused():
-        for chunk in _chunks(src.records(), chunk_rows):
-            sql.load_staging(session, table, validator.validate(chunk))
-            rows += len(chunk)
-            if progress:
-                progress(rows, None)
+    if held is None:
+        with _gc_paused():
+            for chunk in _chunks(src.records(), chunk_rows):
+                sql.load_staging(session, table, validator.validate(chunk))
+                rows += len(chunk)
+                if progress:
+                    progress(rows, None)
+    else:
+        rows = sql.load_held_rows(session, table, held.id)
     ctx.checkpoint("import-staged")
     sql.index_staging(session, table)
     sql.match_existing(session, table)
-    sql.mark_duplicates(session, table)
+    if held is None:  # a held import's duplicates were marked when it was held
+        sql.mark_duplicates(session, table)
     if not may_set_marketing:
         sql.mark_not_permitted(session, table, new_default_is_marketing=initial is Status.MARKETING)
     created, updated, bad = sql.outcome_counts(session, table)
     errors = list(sql.error_rows(session, table, MAX_LISTED_ERRORS))
-    columns = {headings[i]: p for p, i in sorted(by_prop.items(), key=lambda kv: kv[1])}
+    columns = ({headings[i]: p for p, i in sorted(by_prop.items(), key=lambda kv: kv[1])} if held is None
+               else dict((held.payload or {}).get("columns", {})))
     common = dict(rows=rows, bad_rows=bad, errors=errors, ignored_columns=tuple(ignored), columns=columns,
                   strict=strict)
 
+    name = src.name if src is not None else (held.payload or {}).get("name", "a held file")
+    report = (lambda: _write_report(session, table, src, headings, errors_path)) if src is not None else (
+        lambda: ((held.payload or {}).get("error_report"), None))
     if strict and bad:
-        report_path, report_text = _write_report(session, table, src, headings, errors_path)
+        report_path, report_text = report()
         result = ImportResult(action_id=None, created=0, updated=0, status_changed=0,
                               error_csv_path=report_path, error_csv_text=report_text, applied=False,
                               tier_before=account.tier, tier_after=account.tier, **common)
@@ -243,26 +287,27 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
     going = sql.marketing_changes(session, table, initial_status=initial.value)
     limit = workflows.spike_limit(account)
     would_be_held = going > limit
-    if approved_held_id is None and would_be_held and not dry_run:
+    if held is None and would_be_held and not dry_run:
         if src.path is None:
             raise Conflict(f"this import would set {going:,} contacts as marketing, more than the spike limit "
                            f"of {limit:,}: import it from a file path, so that an admin can approve it")
-        payload = {"file": str(src.path.resolve()), "actor": actor.name, "actor_kind": actor.kind.value,
-                   "as_marketing": bool(as_marketing), "strict": bool(strict), "mapping": mapping,
-                   "errors_path": None if errors_path is None else str(Path(errors_path).resolve())}
+        report_path, report_text = report() if bad else (None, None)
+        payload = {"file": str(src.path.resolve()), "name": src.name, "actor": actor.name,
+                   "actor_kind": actor.kind.value, "as_marketing": bool(as_marketing), "strict": bool(strict),
+                   "mapping": mapping, "columns": columns, "present": by_prop, "ignored_columns": list(ignored),
+                   "rows": rows, "error_report": report_path}
         held_id = workflows.hold_import(session, count=going, requested_by=actor.name, payload=payload, now=now)
-        report_path, report_text = (_write_report(session, table, src, headings, errors_path) if bad
-                                    else (None, None))
+        # the rows as read now are what an approval applies: the file may change or go before then
+        payload["staged_rows"] = sql.hold_rows(session, table, held_id)
+        session.get(HeldAction, held_id).payload = payload
         sql.drop_staging(session, table)
         return ImportResult(action_id=None, created=0, updated=0, status_changed=0, error_csv_path=report_path,
                             error_csv_text=report_text, applied=False, held_action_id=held_id,
                             marketing_changes=going, tier_before=account.tier, tier_after=account.tier, **common)
 
-    action = start_action(session, "import", actor, now, description=f"import {src.name}")
-    if approved_held_id is not None:
-        held = session.get(HeldAction, approved_held_id)
-        if held is not None:
-            held.result_action_id = action.id
+    action = start_action(session, "import", actor, now, description=f"import {name}")
+    if held is not None:
+        held.result_action_id = action.id
     sql.update_existing(session, table, by_prop, action.id, now)
     ctx.checkpoint("import-contacts-updated")
     sql.insert_new(session, table, initial_status=initial.value, action_id=action.id, now=now, new_rows=created)
@@ -272,7 +317,7 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
     tier_before, tier_after = check_tier_upgrade(session, account)
     report_path = report_text = None
     if bad and not dry_run:
-        report_path, report_text = _write_report(session, table, src, headings, errors_path)
+        report_path, report_text = report()
     runs: tuple = ()
     if session.scalar(select(func.count()).select_from(Workflow).where(Workflow.enabled == true())):
         # workflows enroll the contacts an import creates or updates, as they do created ones
@@ -280,11 +325,12 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
                                            requested_by=actor.name))
     sql.drop_staging(session, table)
     action.matched, action.changed = created + updated, changed
-    action.description = f"import {src.name}: {rows:,} rows, {created:,} created, {updated:,} updated, {bad:,} bad"
-    action.details = {"file": src.name, "rows": rows, "created": created, "updated": updated,
+    action.description = f"import {name}: {rows:,} rows, {created:,} created, {updated:,} updated, {bad:,} bad"
+    action.details = {"file": name, "rows": rows, "created": created, "updated": updated,
                       "status_changed": changed - created, "bad_rows": bad, "ignored_columns": ignored,
                       "as_marketing": bool(as_marketing), "tier_before": tier_before, "tier_after": tier_after,
-                      "error_report": report_path, "marketing_changes": going, "held_action_id": approved_held_id}
+                      "error_report": report_path, "marketing_changes": going,
+                      "held_action_id": None if held is None else held.id}
     ctx.checkpoint("import-recorded")
     if progress:
         progress(rows, rows)
@@ -378,39 +424,108 @@ class _Input:
             raise ValidationError(f"{self.name} is not UTF-8 text ({e.reason} at byte {e.start}): "
                                   "save it as CSV UTF-8 and import it again")
 
-    def _reader(self):
+    def _records(self) -> Iterator[tuple[list[str], str | None]]:
+        """(values, problem) of every CSV record from the heading row on.
+
+        Read with ``strict`` quoting, so a quote that is never closed, or closed in
+        the middle of a value, is seen instead of silently swallowing the lines after
+        it into one value. Such a record, when it spans several lines, is one bad row
+        (its first line, ``problem`` says why) and the lines after its first are read
+        again as rows of their own; within one line the lenient reading of the csv
+        module stands (``"12" screen`` is ``12 screen``), except at the end of the
+        file. A record holding a NUL character is a bad row too (never stored).
+        """
         self.file.seek(self.start)
-        reader = csv.reader(self.file, delimiter=self.delimiter)
+        taken: list[str] = []  # the lines of the record being read
+        replay: list[str] = []  # lines to read again after a bad record
+
+        def lines(first: list[str]):
+            for line in itertools.chain(first, self.file):
+                taken.append(line)
+                yield line
+
         while True:
-            try:
-                row = self._decode(next, reader)
-            except StopIteration:
-                return
-            except csv.Error as e:
-                raise ValidationError(f"{self.name} is not a readable CSV file: {e}")
-            yield row
+            reader = csv.reader(lines(replay), delimiter=self.delimiter, strict=True)
+            replay = []
+            while True:
+                taken.clear()
+                try:
+                    row = self._decode(next, reader)
+                except StopIteration:
+                    return
+                except csv.Error as e:
+                    if not taken:
+                        raise ValidationError(f"{self.name} is not a readable CSV file: {e}")
+                    row, problem = self._bad_record(taken, e)
+                    if problem is not None:
+                        replay = taken[1:]
+                        yield row, _with_nul(taken[:1], problem)
+                        break  # a fresh reader over the lines after the bad record's first
+                    yield row, _with_nul(taken, None)
+                    continue
+                yield row, (_with_nul(taken, None) if _has_nul(taken) else None)
+
+    def _bad_record(self, taken: list[str], error: csv.Error) -> tuple[list[str], str | None]:
+        """The values to report for a record the strict reading refused, and why it is bad
+        (None: a one-line quirk the lenient reading takes, as it always did)."""
+        message = str(error)
+        first = taken[0]
+        try:
+            row = next(csv.reader([first], delimiter=self.delimiter), [])
+        except csv.Error:  # e.g. longer than the field limit: split naively, for the report
+            row = first.rstrip("\r\n").split(self.delimiter)
+        if "field limit" in message:
+            return row, f"a value is longer than {csv.field_size_limit():,} characters"
+        if len(taken) == 1 and "unexpected end of data" not in message:
+            return row, None
+        if "unexpected end of data" in message:
+            return row, ('a quoted value is never closed (a stray " in this row?): the lines after it are '
+                         "read as rows of their own")
+        if "expected after" in message:
+            return row, ('a quoted value that starts in this row ends in the middle of a value on a later line '
+                         '(a stray " in this row?): the lines after it are read as rows of their own')
+        return row, f"not readable as CSV ({message})"
 
     def headings(self) -> list[str]:
-        reader = self._reader()
-        row = next(reader, None)
+        row, problem = next(self._records(), (None, None))
         if row is None or not any(h.strip() for h in row):
             raise ValidationError(f"{self.name} is empty: the first row must hold the column headings")
+        if problem is not None:
+            raise ValidationError(f"{self.name}: the heading row is not usable: {problem}")
         row[0] = row[0].lstrip("\ufeff")
         self.width = len(row)
-        return [h.strip() for h in row]
+        return [read_cell(h) for h in row]
 
-    def records(self) -> Iterator[tuple[int, list[str]]]:
-        """(row number, values padded to the headings' width) of every non-empty data row."""
+    def records(self) -> Iterator[tuple[int, list[str], str | None]]:
+        """(row number, values padded to the headings' width, problem) of every non-empty data row.
+
+        ``problem`` is None, or why the row is bad before its values are even looked at
+        (an unterminated quote, a NUL character, a value beyond the field limit).
+        """
         width = self.width
-        for row_no, row in enumerate(self._reader(), start=1):
+        for row_no, (row, problem) in enumerate(self._records(), start=1):
             if row_no == 1:
                 continue
-            joined = "".join(row)
-            if not joined or joined.isspace():
-                continue
+            if problem is None:
+                joined = "".join(row)
+                if not joined or joined.isspace():
+                    continue
             if len(row) < width:
                 row = row + [""] * (width - len(row))
-            yield row_no, row
+            yield row_no, row, problem
+
+
+NUL_PROBLEM = "holds a NUL character (\\x00): not stored"
+
+
+def _has_nul(lines: list[str]) -> bool:
+    return any("\x00" in line for line in lines)
+
+
+def _with_nul(lines: list[str], problem: str | None) -> str | None:
+    if not _has_nul(lines):
+        return problem
+    return NUL_PROBLEM if problem is None else f"{problem}; {NUL_PROBLEM}"
 
 
 # ---------------------------------------------------------------------------
@@ -421,7 +536,7 @@ class _ChunkValidator:
         self.headings, self.by_prop, self.tz = headings, by_prop, tz
         self.width = len(headings)
 
-    def validate(self, chunk: list[tuple[int, list[str]]]) -> list[tuple]:
+    def validate(self, chunk: list[tuple[int, list[str], str | None]]) -> list[tuple]:
         """Staging rows (``store.importing.STAGING_COLUMNS`` order) for a chunk of records.
 
         Column by column: each distinct value of an enumeration, boolean or
@@ -430,9 +545,12 @@ class _ChunkValidator:
         (pandas' own string methods on object columns loop in Python too, slower).
         """
         n = len(chunk)
-        row_nos = [r for r, _ in chunk]
-        rows = [row for _, row in chunk]
+        row_nos = [r for r, _, _ in chunk]
+        rows = [row for _, row, _ in chunk]
         errors = np.full(n, None, dtype=object)
+        for i in [i for i, (_, _, problem) in enumerate(chunk) if problem is not None]:
+            errors[i] = chunk[i][2]
+            rows[i] = [v.replace("\x00", "\ufffd") for v in rows[i]]  # a bad row; never stored with a NUL
         for i in [i for i, row in enumerate(rows) if len(row) > self.width]:
             if any(v.strip() for v in rows[i][self.width:]):
                 _add(errors, [i], f"more values than headings ({len(rows[i])} > {self.width})")
@@ -441,7 +559,7 @@ class _ChunkValidator:
 
         def column(prop: str) -> list[str] | None:
             i = self.by_prop.get(prop)
-            return None if i is None else [v.strip() for v in data[i]]
+            return None if i is None else read_cells(data[i])
 
         # email
         vals = column("email")
@@ -451,7 +569,7 @@ class _ChunkValidator:
         ok &= ~missing
         _add(errors, np.flatnonzero(missing), "email is missing")
         bad = np.flatnonzero(~ok & ~missing)
-        _add(errors, bad, [f"invalid email {vals[i]!r}" for i in bad])
+        _add(errors, bad, [f"invalid email {_shown(vals[i])}" for i in bad])
         out["email"] = [v.lower() if good else v for v, good in zip(vals, ok.tolist())]
         out["email_ok"] = ok
 
@@ -475,7 +593,7 @@ class _ChunkValidator:
             values, bad = cols.parse_datetimes(vals, self.tz)
             h = self._heading(prop)
             _add(errors, np.flatnonzero(bad),
-                 [f"unparsable {h} {vals[i]!r} (use ISO 8601: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], "
+                 [f"unparsable {h} {_shown(vals[i])} (use ISO 8601: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], "
                   "optionally with an offset such as +01:00 or Z)" for i in np.flatnonzero(bad)])
             out[prop] = sql.datetime_texts(values)
         for prop in cols.BOOL_PROPERTIES:
@@ -533,6 +651,11 @@ class _ChunkValidator:
         out[prop] = values[codes]
 
 
+def _shown(value: str, limit: int = 100) -> str:
+    """A value quoted for an error message, cut short when long."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"... ({len(value):,} characters)"
+
+
 def _source_or_none(value: str):
     try:
         return Source.parse(value).value
@@ -564,14 +687,15 @@ def _write_report(session, table, src: _Input, headings: list[str], errors_path)
         raise ValidationError(f"cannot write the error report {target}: {e.strerror or e}")
     try:
         writer = csv.writer(out, delimiter=src.delimiter)
-        writer.writerow(headings + ["error"])
+        writer.writerow(safe_row(headings + ["error"]))
         bad = sql.error_rows(session, table)
         nxt = next(bad, None)
-        for row_no, row in src.records():
+        for row_no, row, _problem in src.records():
             if nxt is None:
                 break
             if row_no == nxt[0]:
-                writer.writerow(row + [f"row {row_no}: {nxt[2]}"])
+                # each cell as the import reads it, neutralised: the report re-imports to the same rows
+                writer.writerow(safe_row([read_cell(v) for v in row] + [f"row {row_no}: {nxt[2]}"]))
                 nxt = next(bad, None)
         for _ in bad:  # drain the cursor
             pass

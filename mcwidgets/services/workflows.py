@@ -24,6 +24,7 @@ from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.filters import describe_filter
 from ..domain.forecast import Forecast
 from ..domain.selection import Selection
+from ..store.importing import release_held_rows
 from ..store.models import Account, Contact, HeldAction, Workflow, WorkflowEnrollment
 from ..store.selection import selection_where
 from ..store.transitions import apply_transition
@@ -321,24 +322,26 @@ def _held_what(h: HeldAction) -> str:
 
 
 def approve(ctx: Context, actor: Actor, held_id: int):
-    """Approve a held run: it runs now, as it would then (admins with the permission)."""
-    with action_session(ctx) as session:
+    """Approve a held run (admins with the permission), in one transaction: a failure leaves it held.
+
+    A workflow runs now, as it would then; an import applies exactly the rows staged
+    when it was held (``importer.apply_held_import``), whatever became of its file.
+    """
+    with action_session(ctx) as session:  # one transaction: a failed approval leaves it held
         held = _pending_held(session, actor, held_id)
         if held.kind == "workflow":
             wf = session.get(Workflow, held.workflow_id)
             if wf is None:
                 raise NotFound(f"the workflow of held action {held_id} was deleted")
             result = _run_one(session, ctx, wf, requested_by=held.requested_by, approved=True)
-        else:
-            result = None  # imports re-run outside this transaction, below
-        held.state, held.decided_by, held.decided_at = "approved", actor.name, ctx.now()
-        if result is not None:
             held.result_action_id = result.action_id
-            return result
-        payload = dict(held.payload or {})
-    from .importer import run_approved_import  # an import reads its file in its own transaction
+        else:
+            from .importer import apply_held_import  # exactly the rows staged when it was held
 
-    return run_approved_import(ctx, held_id, payload)
+            result = apply_held_import(ctx, session, held)
+            release_held_rows(session, held.id)
+        held.state, held.decided_by, held.decided_at = "approved", actor.name, ctx.now()
+        return result
 
 
 def reject(ctx: Context, actor: Actor, held_id: int) -> None:
@@ -346,6 +349,8 @@ def reject(ctx: Context, actor: Actor, held_id: int) -> None:
     with action_session(ctx) as session:
         held = _pending_held(session, actor, held_id)
         held.state, held.decided_by, held.decided_at = "rejected", actor.name, ctx.now()
+        if held.kind == "import":
+            release_held_rows(session, held.id)
         if held.kind == "workflow" and held.workflow_id is not None:
             wf = session.get(Workflow, held.workflow_id)
             if wf is not None:

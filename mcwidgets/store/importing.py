@@ -17,6 +17,10 @@ of the file:
 5. ``insert_new``: ONE INSERT ... SELECT of the new contacts, stamped likewise;
 6. ``transitions.write_audit_rows``: one INSERT ... SELECT of the audit rows.
 
+An import the spike guard holds keeps its staged rows in ``held_import_rows``
+(``hold_rows``); its approval loads exactly those back into a new staging table
+(``load_held_rows``) instead of reading the file again.
+
 The staging table is a TEMPORARY table of the import's own connection, created and
 dropped inside the import's transaction (on PostgreSQL also ON COMMIT DROP), so a
 failure anywhere leaves nothing behind and concurrent imports never see each
@@ -36,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from .bulk import _datetime_strings, _secondary_indexes
 from .engine import is_postgres, is_sqlite
-from .models import Contact
+from .models import Contact, HeldImportRow
 from .transitions import TRANSITIONS
 
 STAGING_NAME = "mcw_import_staging"
@@ -59,7 +63,7 @@ def _table() -> Table:
     return Table(
         STAGING_NAME, md,
         Column("row_no", Integer, primary_key=True, autoincrement=False),
-        Column("email", String(400)),  # normalised; the raw text when email_ok is false
+        Column("email", Text),  # normalised; the raw text (any length) when email_ok is false
         Column("email_ok", Boolean, nullable=False),
         Column("first_name", Text), Column("last_name", Text), Column("company", Text),
         Column("country", Text), Column("lifecycle_stage", String(32)), Column("source", String(32)),
@@ -280,3 +284,28 @@ def error_rows(session: Session, t: Table, limit: int | None = None) -> Iterator
         stmt = stmt.limit(limit)
     for row in session.execute(stmt.execution_options(yield_per=2000)):
         yield int(row[0]), row[1], row[2]
+
+
+# Held imports: the staged rows kept in the database until an admin decides.
+HELD_COLUMNS = STAGING_COLUMNS
+
+
+def hold_rows(session: Session, t: Table, held_id: int) -> int:
+    """Copy every staged row (good and bad, with its reason) to ``held_import_rows``."""
+    h = HeldImportRow.__table__
+    session.execute(insert(h).from_select(
+        ["held_id", *HELD_COLUMNS], select(literal(held_id, Integer), *(t.c[n] for n in HELD_COLUMNS))))
+    return int(session.scalar(select(func.count()).select_from(h).where(h.c.held_id == held_id)) or 0)
+
+
+def load_held_rows(session: Session, t: Table, held_id: int) -> int:
+    """Fill a fresh staging table with the rows held under ``held_id``; returns how many."""
+    h = HeldImportRow.__table__
+    session.execute(insert(t).from_select(
+        list(HELD_COLUMNS), select(*(h.c[n] for n in HELD_COLUMNS)).where(h.c.held_id == held_id)))
+    return int(session.scalar(select(func.count()).select_from(t)) or 0)
+
+
+def release_held_rows(session: Session, held_id: int) -> None:
+    h = HeldImportRow.__table__
+    session.execute(h.delete().where(h.c.held_id == held_id))

@@ -246,3 +246,30 @@ class HeldAction(Base):
     result_action_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_held_state", "state"),)
+
+
+class HeldImportRow(Base):
+    """A row of an import the spike guard holds, staged when it is held (the columns of
+    the import's staging table, ``store.importing``). Approval applies exactly these
+    rows, never the file as it is by then; approval or rejection deletes them."""
+
+    __tablename__ = "held_import_rows"
+
+    held_id: Mapped[int] = mapped_column(ForeignKey("held_actions.id", ondelete="CASCADE"), primary_key=True)
+    row_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    email: Mapped[str | None] = mapped_column(Text)
+    email_ok: Mapped[bool] = mapped_column(Boolean)
+    first_name: Mapped[str | None] = mapped_column(Text)
+    last_name: Mapped[str | None] = mapped_column(Text)
+    company: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(Text)
+    lifecycle_stage: Mapped[str | None] = mapped_column(String(32))
+    source: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_activity_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hard_bounced: Mapped[bool | None] = mapped_column(Boolean)
+    unsubscribed: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[str | None] = mapped_column(String(16))
+    pending: Mapped[bool | None] = mapped_column(Boolean)
+    intent: Mapped[str | None] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
