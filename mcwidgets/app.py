@@ -54,10 +54,14 @@ class App:
         return result
 
     @classmethod
-    def open(cls, db_url: str | None = None, *, now=None, clock=None, user: str | None = None) -> "App":
+    def open(cls, db_url: str | None = None, *, now=None, clock=None, user: str | None = None,
+             create: bool = True) -> "App":
         """Open a store (the bootstrap: migrate, create the account) at ``now`` (fixed)
-        or on ``clock`` (a callable returning an aware datetime); the wall clock else."""
-        return cls(Context.open(db_url, now=parse_now(now), clock=clock), user or os.environ.get(ENV_USER) or None)
+        or on ``clock`` (a callable returning an aware datetime); the wall clock else.
+        ``create=False``: refuse a SQLite path with no database there (the CLI's
+        commands that are not meant to create one)."""
+        return cls(Context.open(db_url, now=parse_now(now), clock=clock, create=create),
+                   user or os.environ.get(ENV_USER) or None)
 
     def as_user(self, name: str) -> "App":
         """The same store, acting as another user."""
@@ -89,11 +93,11 @@ class App:
         return usage.history(self.ctx, days)
 
     # status changes
-    def set_marketing(self, ids=None, *, filter=None, list=None, exclude=()) -> status.ActionResult:
-        return self._notify(status.set_marketing(self.ctx, self.actor, selection(ids, filter, list, exclude)))
+    def set_marketing(self, ids=None, *, filter=None, list=None, exclude=(), all_contacts=False) -> status.ActionResult:
+        return self._notify(status.set_marketing(self.ctx, self.actor, selection(ids, filter, list, exclude, all_contacts)))
 
-    def set_non_marketing(self, ids=None, *, filter=None, list=None, exclude=()) -> status.ActionResult:
-        return self._notify(status.set_non_marketing(self.ctx, self.actor, selection(ids, filter, list, exclude)))
+    def set_non_marketing(self, ids=None, *, filter=None, list=None, exclude=(), all_contacts=False) -> status.ActionResult:
+        return self._notify(status.set_non_marketing(self.ctx, self.actor, selection(ids, filter, list, exclude, all_contacts)))
 
     def rollover(self) -> rollover.RolloverResult:
         return self._notify(rollover.rollover(self.ctx))
@@ -129,9 +133,9 @@ class App:
 
         return exporter.export_csv(self.ctx, out_path_or_file, selection, progress=progress)
 
-    def forecast(self, transition: str, ids=None, *, filter=None, list=None, exclude=()):
+    def forecast(self, transition: str, ids=None, *, filter=None, list=None, exclude=(), all_contacts=False):
         """What set_marketing / set_non_marketing would do, without doing it."""
-        return forecast.forecast_action(self.ctx, transition, selection(ids, filter, list, exclude))
+        return forecast.forecast_action(self.ctx, transition, selection(ids, filter, list, exclude, all_contacts))
 
     def undo(self, action_id: int) -> status.ActionResult:
         return self._notify(undo.undo(self.ctx, self.actor, action_id))
@@ -178,15 +182,15 @@ class App:
 
         return list_service.create_list(self.ctx, self.actor, name, filter)
 
-    def add_to_list(self, name: str, ids=None, *, filter=None, list=None, exclude=()):
+    def add_to_list(self, name: str, ids=None, *, filter=None, list=None, exclude=(), all_contacts=False):
         from .services import lists as list_service
 
-        return list_service.add_members(self.ctx, self.actor, name, selection(ids, filter, list, exclude))
+        return list_service.add_members(self.ctx, self.actor, name, selection(ids, filter, list, exclude, all_contacts))
 
-    def remove_from_list(self, name: str, ids=None, *, filter=None, list=None, exclude=()):
+    def remove_from_list(self, name: str, ids=None, *, filter=None, list=None, exclude=(), all_contacts=False):
         from .services import lists as list_service
 
-        return list_service.remove_members(self.ctx, self.actor, name, selection(ids, filter, list, exclude))
+        return list_service.remove_members(self.ctx, self.actor, name, selection(ids, filter, list, exclude, all_contacts))
 
     def rename_list(self, old: str, new: str):
         from .services import lists as list_service
@@ -300,10 +304,13 @@ class App:
     def set_default_status(self, source: str, status: str) -> dict[str, str]:
         return contacts.set_default_status(self.ctx, self.actor_or_system, source, status)
 
-    def demo(self, contacts: int = 10_000, seed: int = 42, progress=None):
+    def demo(self, contacts: int = 10_000, seed: int = 42, progress=None, *, replace_all_data: bool = False):
+        """Fill an empty or demo-only store with demo data; a store holding anything else
+        is refused unless an admin passes ``replace_all_data=True``."""
         from .services import demo
 
-        return self._notify(demo.build_demo(self.ctx, contacts=contacts, seed=seed, progress=progress))
+        return self._notify(demo.build_demo(self.ctx, contacts=contacts, seed=seed, progress=progress,
+                                            actor=self.actor_or_system, replace_all_data=replace_all_data))
 
     @property
     def actor_or_system(self) -> Actor:
@@ -312,6 +319,7 @@ class App:
         return self.actor_or_none or Actor(ActorKind.SYSTEM, "cli")
 
 
-def selection(ids=None, filter=None, list_name=None, exclude=()) -> Selection:
+def selection(ids=None, filter=None, list_name=None, exclude=(), all_contacts=False) -> Selection:
+    """``all_contacts=True``: every contact, said explicitly (an empty filter alone is refused by actions)."""
     return Selection(ids=tuple(ids) if ids is not None else None, filter=filter, list_name=list_name,
-                     exclude_ids=tuple(exclude or ()))
+                     exclude_ids=tuple(exclude or ()), all_contacts=bool(all_contacts))

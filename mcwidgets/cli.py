@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", parents=[as_user], help="create or refill a deterministic demo database")
     d.add_argument("--contacts", type=_count, default=10_000, metavar="N")
     d.add_argument("--seed", type=int, default=42, metavar="S")
+    d.add_argument("--replace-all-data", action="store_true", help="admins: replace a database that holds "
+                   "more than demo data (on a terminal, type the database name to confirm)")
 
     s = sub.add_parser("status", parents=[as_user], help="marketing, non-marketing and pending counts, tier")
     s.add_argument("--json", action="store_true", help="print JSON")
@@ -195,12 +197,14 @@ def _count(text: str) -> int:
 
 
 def _target_args(parser, required: bool = True) -> None:
-    """Which contacts: exactly one of --ids, --filter, --list; optionally --except ids."""
+    """Which contacts: exactly one of --ids, --filter, --list (or --all, for actions); optionally --except ids."""
     target = parser.add_mutually_exclusive_group(required=required)
     target.add_argument("--ids", metavar="1,2,3", help="contact ids (ranges like 5-9 too)")
     target.add_argument("--filter", type=json_arg, metavar="JSON", help="the contacts matching a filter "
                         "(JSON, or @file.json)")
     target.add_argument("--list", dest="list_name", metavar="NAME", help="the members of a list")
+    if required:  # acting on every contact is said explicitly, never implied by an empty filter
+        target.add_argument("--all", dest="all_contacts", action="store_true", help="all contacts")
     parser.add_argument("--except", dest="except_ids", metavar="1,2", help="leave these contacts out")
 
 
@@ -208,7 +212,10 @@ def _target(args) -> dict:
     """--ids / --filter / --list / --except as App keyword arguments."""
     ids = parse_ids(args.ids) if args.ids is not None else None
     exclude = parse_ids(args.except_ids) if args.except_ids else ()
-    return {"ids": ids, "filter": args.filter, "list": args.list_name, "exclude": exclude}
+    target = {"ids": ids, "filter": args.filter, "list": args.list_name, "exclude": exclude}
+    if getattr(args, "all_contacts", False):
+        target["all_contacts"] = True
+    return target
 
 
 def filter_selection_arg(text: str) -> Selection:
@@ -233,7 +240,7 @@ def json_arg(text: str):
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        app = App.open(args.db, now=args.now, user=getattr(args, "as_user", None))
+        app = App.open(args.db, now=args.now, user=getattr(args, "as_user", None), create=creates_database(args))
         try:
             return COMMANDS[args.command](app, args) or 0
         finally:
@@ -249,18 +256,47 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_ERROR
 
 
+def creates_database(args) -> bool:
+    """Only the commands meant to create a database may create one (a mistyped SQLite
+    path is refused by the others with "no database at PATH")."""
+    return args.command in ("demo", "serve", "import") or \
+        (args.command == "users" and args.users_command == "add")
+
+
 def _first_line(e) -> str:
     return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
 
 def cmd_demo(app: App, args) -> int:
     started = time.perf_counter()
+    if args.replace_all_data and sys.stdin.isatty():
+        _confirm_database_name(app)
     progress = _progress_bar("loading contacts") if sys.stderr.isatty() else None
-    result = app.demo(contacts=args.contacts, seed=args.seed, progress=progress)
+    result = app.demo(contacts=args.contacts, seed=args.seed, progress=progress,
+                      replace_all_data=args.replace_all_data)
     print(f"demo database ready: {result.contacts:,} contacts ({result.marketing:,} marketing, "
           f"{result.pending:,} pending, {result.non_marketing:,} non-marketing) "
           f"in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _confirm_database_name(app: App) -> None:
+    """--replace-all-data on a terminal: the database's name must be typed back."""
+    from pathlib import Path
+
+    from .domain.errors import ValidationError
+
+    url = app.ctx.engine.url
+    database = url.database or ""
+    names = {database, Path(database).name} if url.get_backend_name() == "sqlite" else {database}
+    shown = Path(database).name if url.get_backend_name() == "sqlite" else database
+    try:
+        typed = input(f"demo --replace-all-data replaces ALL contacts, actions and audit rows of {shown!r} "
+                      "with demo data. Type the database name to confirm: ")
+    except EOFError:
+        typed = ""
+    if typed.strip() not in names - {""}:
+        raise ValidationError("the database name was not typed: nothing was changed")
 
 
 def cmd_status(app: App, args) -> int:

@@ -136,7 +136,7 @@ def dashboard_from_env(environ=None) -> widgets.Widget:
     env = os.environ if environ is None else environ
     try:
         app = App.open(env.get(ENV_DATABASE_URL) or None, now=env.get(ENV_NOW) or None,
-                       user=env.get(ENV_USER) or None)
+                       user=env.get(ENV_USER) or None, create=False)  # serve made it
         app.status()
         return build_dashboard(app)
     except Exception as e:

@@ -9,14 +9,30 @@ from .errors import ValidationError
 MAX_IDS = 1_000_000
 
 
+ALL_CONTACTS_FILTER = {"filterGroups": []}
+EXPLICIT_ALL = ("the filter has no conditions, so it selects every contact: to act on all contacts, say so "
+                "explicitly (--all on the command line; all_contacts=True from Python)")
+
+
 @dataclass(frozen=True)
 class Selection:
+    """``all_contacts``: the caller says explicitly that it means every contact (alone,
+    or with a filter that has no conditions, as "select all matching" sends). An action
+    refuses a filter without conditions unless this is set (``require_explicit_all``):
+    an empty selection means everything only when explicit."""
+
     ids: tuple[int, ...] | None = None
     filter: dict | None = None  # the filter JSON (see domain.filters)
     list_name: str | None = None
     exclude_ids: tuple[int, ...] = field(default_factory=tuple)
+    all_contacts: bool = False
 
     def __post_init__(self):
+        if self.all_contacts:
+            if self.ids is not None or self.list_name is not None:
+                raise ValidationError("all contacts cannot be combined with ids or a list")
+            if self.filter is None:
+                object.__setattr__(self, "filter", dict(ALL_CONTACTS_FILTER))
         given = [x is not None for x in (self.ids, self.filter, self.list_name)]
         if sum(given) != 1:
             raise ValidationError("a selection needs exactly one of: ids, a filter, a list")
@@ -28,8 +44,26 @@ class Selection:
     def of_ids(cls, ids) -> "Selection":
         return cls(ids=tuple(ids))
 
+    def selects_everything(self) -> bool:
+        """A filter without conditions: it matches every contact."""
+        if self.filter is None:
+            return False
+        from .filters import parse_filter
+
+        try:
+            return not parse_filter(self.filter).groups
+        except ValidationError:
+            return False  # a bad filter is refused, with its reason, where it is compiled
+
+    def require_explicit_all(self) -> None:
+        """Refuse to act on every contact through an empty filter unless ``all_contacts``."""
+        if self.selects_everything() and not self.all_contacts:
+            raise ValidationError(EXPLICIT_ALL)
+
     def describe(self) -> str:
-        if self.ids is not None:
+        if self.all_contacts and self.selects_everything():
+            text = "all contacts"
+        elif self.ids is not None:
             text = f"{len(self.ids)} chosen contact(s)"
         elif self.list_name is not None:
             text = f"list {self.list_name!r}"

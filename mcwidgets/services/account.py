@@ -90,12 +90,14 @@ def configure(ctx: Context, actor: Actor, *, billing: str | None = None, start: 
     the last processed update date is kept, so only dates after it can come due.
     A lower tier is a request that applies at the next update date if the count fits.
     """
+    from . import settings_audit
     from .rollover import action_session
 
     with action_session(ctx) as session:
         require_admin(session, actor, "change the account settings")
         now = ctx.now()
         account = ensure_account(session, now)
+        before = settings_audit.account_snapshot(account)
         if name is not None:
             account.name = name
         if billing is not None:
@@ -136,6 +138,7 @@ def configure(ctx: Context, actor: Actor, *, billing: str | None = None, start: 
             else:
                 account.requested_tier = tier  # applies at the next update date, if it fits
         account.tier = tiers.tier_after_change(account.edition, account.tier, count, account.tier_steps)
+        settings_audit.record_account_change(session, actor, now, before, account)
         result = info(session, now)
     return result
 

@@ -15,6 +15,7 @@ from ..domain.status import Status
 from ..store.models import Contact, SourceDefault
 from ..store.transitions import write_audit_rows
 from .account import check_tier_upgrade, ensure_account
+from . import settings_audit
 from .actions import start_action
 from .context import Context
 from .permissions import require_admin, require_edit_marketing, require_user
@@ -43,11 +44,13 @@ def set_default_status(ctx: Context, actor: Actor, source: str, status: str) -> 
     src, st = Source.parse(source), Status.parse(status)
     with ctx.write() as session:
         require_admin(session, actor, "change default statuses")
+        before = default_statuses(session)[src].value
         row = session.get(SourceDefault, src.value)
         if row is None:
             session.add(SourceDefault(source=src.value, status=st.value))
         else:
             row.status = st.value
+        settings_audit.record_default(session, actor, ctx.now(), src.value, before, st.value)
     return get_default_statuses(ctx)
 
 

@@ -60,11 +60,13 @@ class Context:
 
     @classmethod
     def open(cls, url: str | None = None, *, now: datetime | None = None,
-             clock: Callable[[], datetime] | None = None, migrate_schema: bool = True) -> "Context":
+             clock: Callable[[], datetime] | None = None, migrate_schema: bool = True,
+             create: bool = True) -> "Context":
         """The one bootstrap: open the engine, migrate, and create the account row
         (if missing) with this context's clock. ``clock`` (or a fixed ``now``) is
-        the only source of time; the wall clock is used only when neither is given."""
-        engine = make_engine(url)
+        the only source of time; the wall clock is used only when neither is given.
+        ``create=False``: a SQLite file that does not exist is refused (NotFound)."""
+        engine = make_engine(url, create=create)
         if migrate_schema:
             migrate.upgrade(engine)
         if clock is None:

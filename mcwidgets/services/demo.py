@@ -4,6 +4,14 @@
 snapshots) by ``contacts`` generated ones, deterministic for (contacts, seed, now):
 vectorised with numpy, so a million contacts take seconds, and loaded with the bulk
 loader rather than the ORM.
+
+Safe by default: a database that is empty or holds only demo data is (re)filled
+without asking, but one that holds anything else (contacts from an import, a form or
+a user, actions on contacts other than the demo's own, static list members) is
+refused with a one-line error and left as it was, unless ``replace_all_data`` is
+given by an admin (or the local operator, a system actor). An unknown user is
+refused in any case. Settings changes (users, permissions, defaults, account) are not
+demo data but a refill keeps them, with the users and the account they describe.
 """
 
 from __future__ import annotations
@@ -19,15 +27,20 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from ..domain import tiers
-from ..domain.actors import ActorKind, Role
+from ..domain.actors import Actor, ActorKind, Role
 from ..domain.contacts import LifecycleStage, Source
-from ..domain.errors import ValidationError
+from ..domain.errors import Conflict, ValidationError
 from ..domain.status import Status
 from ..store import queries
 from ..store.bulk import Progress, clear_demo_data, load_contacts
-from ..store.models import Action, UsageSnapshot, User
+from ..store.models import Action, Contact, ListMember, UsageSnapshot, User
 from .account import ensure_account
 from .context import Context
+from .permissions import acting_user, require_admin
+from .settings_audit import SETTINGS_KINDS
+
+DEMO_KIND = "demo"
+REPLACE_OPTION = "--replace-all-data"
 
 FIRST_NAMES = (
     # Dutch / Flemish
@@ -228,9 +241,54 @@ def demo_frame(contacts: int, seed: int, now: datetime) -> pd.DataFrame:
     })
 
 
+def data_beyond_demo(session) -> str | None:
+    """What the store holds besides demo data, as words ("2,001 contacts, 3 actions"),
+    or None when it is empty or holds only demo data (and settings changes).
+
+    Demo data: the contacts the last demo loaded, its action, and nothing that changed
+    them since. Actions that selected and changed nothing (a rollover of an empty
+    store) are not data.
+    """
+    contacts = session.scalar(select(func.count()).select_from(Contact)) or 0
+    demo_loaded = session.scalar(select(func.coalesce(func.sum(Action.changed), 0))
+                                 .where(Action.kind == DEMO_KIND)) or 0
+    actions = session.scalar(
+        select(func.count()).select_from(Action)
+        .where(Action.kind.not_in(sorted(SETTINGS_KINDS | {DEMO_KIND})))
+        .where((Action.matched > 0) | (Action.changed > 0))) or 0
+    members = session.scalar(select(func.count()).select_from(ListMember)) or 0
+    parts = []
+    if contacts != demo_loaded or actions:
+        parts.append(f"{contacts:,} contact{'' if contacts == 1 else 's'}")
+    if actions:
+        parts.append(f"{actions:,} action{'' if actions == 1 else 's'} on contacts")
+    if members:
+        parts.append(f"{members:,} static list member{'' if members == 1 else 's'}")
+    return ", ".join(parts) or None
+
+
+def check_demo_allowed(session, actor: Actor | None, replace_all_data: bool) -> None:
+    """Refuse, changing nothing, unless the store may be (re)filled with demo data by ``actor``."""
+    has_users = (session.scalar(select(func.count()).select_from(User)) or 0) > 0
+    if actor is not None and actor.kind is ActorKind.USER and has_users:
+        acting_user(session, actor)  # an unknown user: NotFound
+    beyond = data_beyond_demo(session)
+    if beyond is None:
+        return
+    if not replace_all_data:
+        raise Conflict(f"demo refused: the database holds data that is not demo data ({beyond}) and demo "
+                       f"would replace all of it; nothing was changed (an admin may pass {REPLACE_OPTION})")
+    require_admin(session, actor or Actor(ActorKind.SYSTEM, "demo"), "replace all the data with demo data")
+
+
 def build_demo(ctx: Context, contacts: int = 10_000, seed: int = 42,
-               progress: Progress | None = None) -> DemoResult:
+               progress: Progress | None = None, *, actor: Actor | None = None,
+               replace_all_data: bool = False) -> DemoResult:
     """Replace all contacts by ``contacts`` demo contacts (and their history).
+
+    Refused (nothing changes) when the store holds more than demo data, unless
+    ``replace_all_data`` is given by an admin or a system actor (``actor`` None is the
+    local operator); see the module docstring.
 
     Three steps: clear the old contacts, actions, audit events and snapshots; bulk
     load the new contacts; then record the demo action, demo users (when there are
@@ -242,7 +300,8 @@ def build_demo(ctx: Context, contacts: int = 10_000, seed: int = 42,
 
     with ctx.write() as session:
         ensure_account(session, now)
-        clear_demo_data(session)
+        check_demo_allowed(session, actor, replace_all_data)
+        clear_demo_data(session, keep_action_kinds=SETTINGS_KINDS)
 
     loaded = load_contacts(ctx.engine, frame, progress=progress)
     del frame
@@ -256,7 +315,7 @@ def build_demo(ctx: Context, contacts: int = 10_000, seed: int = 42,
         fitting = tiers.steps_for(account.edition, account.tier_steps).tiers_fitting(counts.marketing)
         if fitting > account.tier:
             account.tier = fitting
-        session.add(Action(kind="demo", actor_kind=ActorKind.SYSTEM.value, actor_name="demo", at=now,
+        session.add(Action(kind=DEMO_KIND, actor_kind=ActorKind.SYSTEM.value, actor_name="demo", at=now,
                            description=f"Demo data: {loaded:,} contacts (seed {seed})",
                            matched=loaded, changed=loaded, details={"contacts": loaded, "seed": seed}))
         session.add_all(_history(counts, account.tier, now, seed))

@@ -27,6 +27,7 @@ def forecast_action(ctx: Context, transition: str, selection: Selection) -> Fore
     """What ``transition`` over ``selection`` would do, without doing it (due rollovers applied first)."""
     from .rollover import action_session
 
+    selection.require_explicit_all()  # as the action itself would
     with action_session(ctx) as session:  # due rollovers first, so figures are current
         account = ensure_account(session, ctx.now())
         where = selection_where(selection, now=ctx.now(), tz=account.timezone, session=session)

@@ -202,6 +202,7 @@ def remove_members(ctx: Context, actor: Actor, name: str, contacts) -> MemberCha
 def _change_members(ctx: Context, actor: Actor, name: str, contacts, change) -> MemberChange:
     name = check_name(name)
     selection = as_selection(contacts)
+    selection.require_explicit_all()
     with ctx.write() as session:
         require_user(session, actor)
         row = _static(find_list(session, name))

@@ -57,6 +57,7 @@ ADMIN_ONLY_KINDS = {"wizard": "run the Manage marketing contacts wizard"}
 def _change(ctx: Context, actor: Actor, selection: Selection, transition: str,
             *, needs_permission: bool, kind: str | None = None) -> ActionResult:
     kind = kind or transition
+    selection.require_explicit_all()  # an empty filter acts on all contacts only when explicit
     with action_session(ctx) as session:
         if needs_permission:
             require_edit_marketing(session, actor)

@@ -1,4 +1,9 @@
-"""Users, roles and the "Edit marketing contacts" permission."""
+"""Users, roles and the "Edit marketing contacts" permission.
+
+Admins always hold the permission: an admin is added with it and switching it off
+for an admin is refused (an admin could switch it on again anyway). Every user added
+and every permission changed is recorded as an action (``settings_audit``).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ..domain.actors import Actor, Role
-from ..domain.errors import Conflict, NotFound, ValidationError
+from ..domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..store import queries
 from ..store.models import User
 from .context import Context
-from .permissions import require_admin
+from . import settings_audit
+from .permissions import holds_edit_marketing, require_admin
 
 
 @dataclass(frozen=True)
@@ -22,7 +28,7 @@ class UserRow:
 
 
 def _row(u: User) -> UserRow:
-    return UserRow(u.name, u.role, u.can_edit_marketing)
+    return UserRow(u.name, u.role, holds_edit_marketing(u))
 
 
 def add_user(ctx: Context, actor: Actor | None, name: str, *, admin: bool = False,
@@ -39,15 +45,18 @@ def add_user(ctx: Context, actor: Actor | None, name: str, *, admin: bool = Fals
             require_admin(session, actor, "add users")
         if queries.find_user(session, name) is not None:
             raise Conflict(f"user {name!r} exists already")
-        user = User(name=name, role=(Role.ADMIN if admin or first else Role.USER).value,
-                    can_edit_marketing=can_edit_marketing, created_at=ctx.now())
+        is_admin = admin or first
+        user = User(name=name, role=(Role.ADMIN if is_admin else Role.USER).value,
+                    can_edit_marketing=bool(can_edit_marketing or is_admin), created_at=ctx.now())
         session.add(user)
         session.flush()
+        settings_audit.record_user_added(session, actor, ctx.now(), user)
         return _row(user)
 
 
 def set_permission(ctx: Context, actor: Actor | None, name: str, allowed: bool) -> UserRow:
-    """Switch a user's "Edit marketing contacts" permission (admins only)."""
+    """Switch a user's "Edit marketing contacts" permission (admins only; an admin's
+    own permission cannot be switched off: admins always hold it)."""
     with ctx.write() as session:
         if actor is None:
             raise ValidationError("--as USER is needed: only admins change permissions")
@@ -55,7 +64,12 @@ def set_permission(ctx: Context, actor: Actor | None, name: str, allowed: bool) 
         user = queries.find_user(session, name)
         if user is None:
             raise NotFound(f"unknown user {name!r}")
-        user.can_edit_marketing = allowed
+        if user.role == Role.ADMIN.value and not allowed:
+            raise PermissionDenied(f"{user.name} is an admin, and admins always hold the 'Edit marketing "
+                                   "contacts' permission: it cannot be switched off for an admin")
+        before = holds_edit_marketing(user)
+        user.can_edit_marketing = bool(allowed)
+        settings_audit.record_permission(session, actor, ctx.now(), user, before, holds_edit_marketing(user))
         return _row(user)
 
 

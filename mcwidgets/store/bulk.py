@@ -73,21 +73,30 @@ def load_contacts(engine: Engine, frame: pd.DataFrame, *, progress: Progress | N
     return total
 
 
-def clear_demo_data(session: Session) -> None:
+def clear_demo_data(session: Session, keep_action_kinds: Iterable[str] = ()) -> None:
     """Delete every contact with its audit trail, actions, usage snapshots and list
     memberships (ids restart, so old memberships would name new contacts).
 
     Audit events go first (they reference actions). The account, users, source
-    defaults, lists (now empty) and saved views are kept. On PostgreSQL one TRUNCATE
-    ... RESTART IDENTITY does it, so a refilled store numbers its rows from 1 as
-    SQLite does after a full DELETE.
+    defaults, lists (now empty) and saved views are kept, and so are the actions of
+    ``keep_action_kinds`` (changes of settings, which touch no contact). On PostgreSQL
+    TRUNCATE ... RESTART IDENTITY does it, and the actions' id sequence restarts after
+    the kept ones, so a refilled store numbers its rows as SQLite does after a DELETE.
     """
+    keep = sorted(set(keep_action_kinds))
+    other_actions = delete(Action).where(Action.kind.not_in(keep)) if keep else delete(Action)
     if is_postgres(session.get_bind()):
-        session.execute(text("TRUNCATE audit_events, actions, usage_snapshots, list_members, contacts "
-                             "RESTART IDENTITY"))
+        if not keep:
+            session.execute(text("TRUNCATE audit_events, actions, usage_snapshots, list_members, contacts "
+                                 "RESTART IDENTITY"))
+            return
+        session.execute(text("TRUNCATE audit_events, usage_snapshots, list_members, contacts RESTART IDENTITY"))
+        session.execute(other_actions)
+        session.execute(text("SELECT setval(pg_get_serial_sequence('actions', 'id'), "
+                             "COALESCE((SELECT max(id) FROM actions), 0) + 1, false)"))
         return
-    for model in (AuditEvent, Action, UsageSnapshot, ListMember, Contact):
-        session.execute(delete(model))
+    for stmt in (delete(AuditEvent), other_actions, delete(UsageSnapshot), delete(ListMember), delete(Contact)):
+        session.execute(stmt)
 
 
 # ---------------------------------------------------------------------------

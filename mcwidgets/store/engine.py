@@ -9,7 +9,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from ..domain.errors import ValidationError
+from ..domain.errors import NotFound, ValidationError
 
 ENV_URL = "MCWIDGETS_DATABASE_URL"
 DEFAULT_URL = "sqlite:///data/mcwidgets.db"
@@ -24,7 +24,10 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get(ENV_URL) or DEFAULT_URL
 
 
-def make_engine(url: str | None = None, **kwargs) -> Engine:
+def make_engine(url: str | None = None, *, create: bool = True, **kwargs) -> Engine:
+    """An engine for ``url``. With ``create=False`` a SQLite file that does not exist is
+    an error ("no database at PATH") and nothing is created, not even its folder; only
+    the commands meant to create a database (demo, serve, users add, import) create one."""
     url = database_url(url)
     try:
         parsed = make_url(url)
@@ -35,16 +38,20 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
         if parsed.get_backend_name() == "sqlite":
-            return _sqlite_engine(parsed, **kwargs)
+            return _sqlite_engine(parsed, create=create, **kwargs)
         return create_engine(parsed, pool_pre_ping=True, **kwargs)
     except (NoSuchModuleError, ArgumentError) as e:
         raise ValidationError(f"unsupported database URL {url!r}: {e}")
 
 
-def _sqlite_engine(url, **kwargs) -> Engine:
+def _sqlite_engine(url, *, create: bool = True, **kwargs) -> Engine:
     db = url.database
     if db and db != ":memory:" and not db.startswith("file:"):
-        Path(db).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(db).expanduser()
+        if not create and not path.is_file():
+            raise NotFound(f"no database at {path} (check --db; a new database is made only by demo, serve, "
+                           "users add and import)")
+        path.resolve().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 
     @event.listens_for(engine, "connect")

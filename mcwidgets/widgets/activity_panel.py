@@ -1,7 +1,9 @@
 """The Activity panel: the audit trail of actions, with undo, and a contact's history.
 
 The actions list shows, newest first, when, what, who, how many contacts changed
-(of how many selected) and the description; "Load more" reads the next older page.
+(of how many selected; "—" for a change of users, permissions, default statuses or
+account settings, whose description says what changed from what to what) and the
+description; "Load more" reads the next older page.
 Actions that set contacts as non-marketing (bulk action, wizard, workflow) and are
 not undone yet have an Undo button, which asks for confirmation; undo needs the
 "Edit marketing contacts" permission (the button is hidden without it, and the
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from ..services.settings_audit import SETTINGS_KINDS  # no contact changes
 from ..services.undo import UNDOABLE
 from .panel_kit import (
     Panel,
@@ -48,7 +51,12 @@ KIND_LABELS = {
     "form": "Form submission",
     "undo": "Undo",
     "demo": "Demo data",
+    "user_added": "User added",
+    "permission_changed": "Permission changed",
+    "default_changed": "Default status changed",
+    "account_changed": "Account settings changed",
 }
+
 ACTOR_LABELS = {"workflow": "workflow", "import": "import", "form": "form", "rollover": "update date",
                 "system": "system"}
 STATUS_LABELS = {"marketing": "Marketing", "non_marketing": "Non-marketing", None: "—"}
@@ -91,7 +99,8 @@ def action_cells(row, tz: str) -> dict[str, str]:
         "when": f'<span {data} title="action #{int(row.id)}">{esc(when(row.at, tz))}</span>',
         "what": f'<span {data} data-kind="{esc(row.kind)}">{esc(kind_label(row.kind))}</span>',
         "who": f'<span {data}>{esc(who_label(row.actor_kind, row.actor))}</span>',
-        "changed": (f'<span {data}>{num(row.changed, "mcw-act-changed-value")}'
+        "changed": (f'<span {data} class="mcw-note">—</span>' if row.kind in SETTINGS_KINDS else
+                    f'<span {data}>{num(row.changed, "mcw-act-changed-value")}'
                     f'<span class="mcw-note"> of {int(row.matched):,}</span></span>'),
         "description": f'<span {data}>{esc(row.description)}</span>',
     }
@@ -210,7 +219,8 @@ class ActivityPanel(Panel):
         self.children = [style(), panel_style(),
                          widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(height="0px", margin="0")),
                          section("Actions", "mcw-act-title"),
-                         widgets.HTML('<div class="mcw-note">Every change of marketing contact status, newest '
+                         widgets.HTML('<div class="mcw-note">Every change of marketing contact status, and of '
+                                      "users, permissions, default statuses and account settings, newest "
                                       "first. An action that set contacts as non-marketing can be undone while "
                                       "they are still pending (before the update date).</div>"),
                          self.confirm, self.progress, self.message, self.table, self.empty,

@@ -274,6 +274,8 @@ class BulkActions:
         if chosen is None:
             self.error_html.value = error_html(NOTHING_SELECTED)
             return
+        if "filter" in chosen:  # "select all N matching" was ticked: all contacts, if no filter, on purpose
+            chosen = {**chosen, "all_contacts": True}
         try:
             fc = self.app.forecast(transition, **chosen)
             when = self.app.account().next_update_date

@@ -149,6 +149,7 @@ class SettingsPanel(Panel):
         self.info = None
         self.initial: dict[str, dict] = {}
         self.user_boxes: dict[str, widgets.Checkbox] = {}
+        self.admin_users: set[str] = set()
         self.held_rows: dict[int, tuple[widgets.Button, widgets.Button]] = {}
         self.last_approval = None
         self._loading = False
@@ -296,6 +297,8 @@ class SettingsPanel(Panel):
         show(self.readonly, not self.admin)
         for w in self.inputs:
             w.disabled = not self.admin or self.busy
+        for name in self.admin_users:  # admins always hold the permission
+            self.user_boxes[name].disabled = True
         for b in self.saves:
             show(b, self.admin)
         show(self.add_user_row, self.admin)
@@ -303,6 +306,7 @@ class SettingsPanel(Panel):
     def _render_users(self) -> None:
         cells: list[widgets.Widget] = []
         self.user_boxes = {}
+        self.admin_users = set()
         for title in ("User", "Role", "Edit marketing contacts"):
             head = widgets.HTML(f"<span>{esc(title)}</span>")
             head.add_class("mcw-cell")
@@ -315,6 +319,9 @@ class SettingsPanel(Panel):
             box = widgets.Checkbox(value=bool(u.can_edit_marketing), indent=False, description="",
                                    disabled=not self.admin, layout=widgets.Layout(width="auto"))
             box.add_class("mcw-set-permission")
+            if u.role == "admin":
+                self.admin_users.add(u.name)
+                box.tooltip = "Admins always hold 'Edit marketing contacts'"
             box.observe(lambda c, n=u.name: self.set_permission(n, c["new"]) if not self._loading else None,
                         names="value")
             self.user_boxes[u.name] = box

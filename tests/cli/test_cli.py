@@ -95,6 +95,9 @@ def test_python_m_entry_point(tmp_path):
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "mcwidgets", "--db", f"sqlite:///{tmp_path}/m.db", "status", "--json"],
+    db = f"sqlite:///{tmp_path}/m.db"
+    subprocess.run([sys.executable, "-m", "mcwidgets", "--db", db, "users", "add", "admin"], check=True,
+                   capture_output=True)
+    out = subprocess.run([sys.executable, "-m", "mcwidgets", "--db", db, "status", "--json"],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out)["total"] == 0

@@ -12,7 +12,7 @@ from sqlalchemy import func, inspect, select
 
 from mcwidgets.domain import tiers
 from mcwidgets.domain.contacts import LifecycleStage, Source, normalize_email
-from mcwidgets.domain.errors import ValidationError
+from mcwidgets.domain.errors import Conflict, ValidationError
 from mcwidgets.domain.selection import Selection
 from mcwidgets.services import status
 from mcwidgets.services.account import ensure_account
@@ -184,7 +184,9 @@ def test_refill_replaces_everything(tmp_path):
     with ctx.read() as s:
         assert s.scalar(select(func.count()).select_from(AuditEvent)) == 10
 
-    result = build_demo(ctx, 5_000, seed=1)
+    with pytest.raises(Conflict, match="not demo data"):  # work done on demo data is data
+        build_demo(ctx, 5_000, seed=1)
+    result = build_demo(ctx, 5_000, seed=1, actor=ADMIN, replace_all_data=True)
     with ctx.read() as s:
         assert s.scalar(select(func.count()).select_from(Contact)) == 5_000 == result.contacts
         assert s.scalar(select(func.min(Contact.id))) == 1

@@ -162,7 +162,9 @@ def test_static_list_members_are_added_set_based_and_only_once(ctx, people):
     assert (change.matched, change.changed, change.members) == (3, 2, 4)
     inserts = st.starting("INSERT INTO list_members")
     assert len(inserts) == 1 and "SELECT" in inserts[0].upper()
-    change = lists.add_members(ctx, ALICE, "Fair 2026", Selection(filter={"filterGroups": []},
+    with pytest.raises(ValidationError, match="no conditions"):  # everyone: only when said explicitly
+        lists.add_members(ctx, ALICE, "Fair 2026", Selection(filter={"filterGroups": []}))
+    change = lists.add_members(ctx, ALICE, "Fair 2026", Selection(all_contacts=True,
                                                                   exclude_ids=(people["x"],)))
     assert (change.matched, change.changed, change.members) == (4, 0, 4)
     assert lists.count_members(ctx, "Fair 2026") == 4
@@ -170,7 +172,7 @@ def test_static_list_members_are_added_set_based_and_only_once(ctx, people):
 
 def test_members_are_removed_by_ids_filter_or_list(ctx, people):
     lists.create_list(ctx, ALICE, "All")
-    lists.add_members(ctx, ALICE, "All", Selection(filter={"filterGroups": []}))
+    lists.add_members(ctx, ALICE, "All", Selection(filter={"filterGroups": []}, all_contacts=True))
     lists.create_list(ctx, ALICE, "Some")
     lists.add_members(ctx, ALICE, "Some", [people["be"], people["x"]])
     assert lists.remove_members(ctx, ALICE, "All", [people["nl1"]]).changed == 1
