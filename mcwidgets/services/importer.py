@@ -103,7 +103,7 @@ from . import workflows
 from .account import check_tier_upgrade, ensure_account
 from .actions import start_action
 from .context import Context
-from .contacts import default_statuses
+from .contacts import default_statuses, not_permitted_note
 from .forecast import plan_of
 from .permissions import acting_user, require_edit_marketing, require_user
 from .rollover import action_session
@@ -140,6 +140,10 @@ class ImportResult:
     dry_run: bool = False
     forecast: Forecast | None = None
     would_be_held: bool = False
+    # New contacts created non-marketing although the import default is marketing: the
+    # user lacks "Edit marketing contacts"; ``note`` says so.
+    not_permitted: int = 0
+    note: str | None = None
 
 
 class _StrictAbort(Exception):
@@ -211,6 +215,10 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
     may_set_marketing = actor.kind is ActorKind.SYSTEM or user is None or user.can_edit_marketing
     default = default_statuses(session)[Source.IMPORT]
     initial = Status.MARKETING if as_marketing else default
+    # A user who may not set marketing never gets marketing contacts from the default.
+    default_refused = not may_set_marketing and initial is Status.MARKETING
+    if default_refused:
+        initial = Status.NON_MARKETING
     validator = _ChunkValidator(headings, by_prop, ZoneInfo(account.timezone))
 
     table = sql.create_staging(session)
@@ -228,10 +236,14 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
     if not may_set_marketing:
         sql.mark_not_permitted(session, table, new_default_is_marketing=initial is Status.MARKETING)
     created, updated, bad = sql.outcome_counts(session, table)
+    not_permitted = (session.scalar(select(func.count()).select_from(table).where(
+        table.c.error.is_(None), table.c.email_ok, table.c.contact_id.is_(None), table.c.status.is_(None)))
+        or 0) if default_refused else 0
+    note = not_permitted_note(user.name, not_permitted, "import") if not_permitted else None
     errors = list(sql.error_rows(session, table, MAX_LISTED_ERRORS))
     columns = {headings[i]: p for p, i in sorted(by_prop.items(), key=lambda kv: kv[1])}
     common = dict(rows=rows, bad_rows=bad, errors=errors, ignored_columns=tuple(ignored), columns=columns,
-                  strict=strict)
+                  strict=strict, not_permitted=not_permitted, note=note)
 
     if strict and bad:
         report_path, report_text = _write_report(session, table, src, headings, errors_path)
@@ -269,7 +281,7 @@ def _run(ctx, session, actor, src: "_Input", headings, by_prop, ignored, *, as_m
     ctx.checkpoint("import-contacts-created")
     write_audit_rows(session, action.id, now)
     changed = sql.stamped_count(session, action.id)
-    tier_before, tier_after = check_tier_upgrade(session, account)
+    tier_before, tier_after = check_tier_upgrade(session, account, action, created + updated)
     report_path = report_text = None
     if bad and not dry_run:
         report_path, report_text = _write_report(session, table, src, headings, errors_path)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.errors import ValidationError
 from .engine import WRITE, is_postgres, is_sqlite
-from .models import Action, AuditEvent, Contact, ListMember, UsageSnapshot
+from .models import Action, AuditEvent, Contact, ListMember, TierEvent, UsageSnapshot
 
 Progress = Callable[[int, int], None]
 
@@ -83,10 +83,10 @@ def clear_demo_data(session: Session) -> None:
     SQLite does after a full DELETE.
     """
     if is_postgres(session.get_bind()):
-        session.execute(text("TRUNCATE audit_events, actions, usage_snapshots, list_members, contacts "
-                             "RESTART IDENTITY"))
+        session.execute(text("TRUNCATE audit_events, actions, tier_events, usage_snapshots, list_members, "
+                             "contacts RESTART IDENTITY"))
         return
-    for model in (AuditEvent, Action, UsageSnapshot, ListMember, Contact):
+    for model in (AuditEvent, Action, TierEvent, UsageSnapshot, ListMember, Contact):
         session.execute(delete(model))
 
 

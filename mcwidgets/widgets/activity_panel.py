@@ -48,6 +48,8 @@ KIND_LABELS = {
     "form": "Form submission",
     "undo": "Undo",
     "demo": "Demo data",
+    "tier_raised": "Contact tier raised",
+    "tier_acknowledged": "Tier change acknowledged",
 }
 ACTOR_LABELS = {"workflow": "workflow", "import": "import", "form": "form", "rollover": "update date",
                 "system": "system"}
