@@ -32,6 +32,7 @@ class AccountInfo:
     today: date
     spike_limit: int | None
     price_table: dict | None
+    setting_up: bool = False  # no update date processed yet: a lower tier that fits applies at once
 
 
 def billing_of(account: Account) -> Billing:
@@ -88,7 +89,7 @@ def info(session: Session, now: datetime) -> AccountInfo:
         requested_tier=account.requested_tier, last_update_processed=account.last_update_processed,
         processed_until=boundary(account), next_update_date=billing_of(account).next_after(boundary(account), now),
         today=today,
-        spike_limit=account.spike_limit, price_table=account.price_table,
+        spike_limit=account.spike_limit, price_table=account.price_table, setting_up=setting_up(account),
     )
 
 
