@@ -40,3 +40,16 @@ def test_a_clock_set_back_shows_the_first_date_after_the_processed_boundary(cli)
     assert cli("rollover", now="2026-12-26T00:00:00Z")[0] == 0
     data = json.loads(cli("status", "--json", now="2026-12-20T00:00:00Z")[1])
     assert data["next_update_date"] == "2027-01-26"
+
+
+def test_acknowledge_tier_events_from_the_cli_admins_only(cli, tmp_path):
+    csv = tmp_path / "many.csv"
+    csv.write_text("Email\n" + "".join(f"c{i}@example.com\n" for i in range(2001)))
+    assert cli("import", str(csv), "--as-marketing", "--as", "alice")[0] == 0
+    code, out, err = cli("account", "--acknowledge-tier-events", "--as", "alice")
+    assert code != 0 and "only admins" in err and "Traceback" not in err
+    code, out, err = cli("account", "--acknowledge-tier-events", "--as", "admin")
+    assert code == 0 and "acknowledged 1 tier change" in err
+    assert "Tier raised" not in cli("status")[1]
+    (ev,) = json.loads(cli("status", "--json")[1])["tier_events"]
+    assert ev["acknowledged_by"] == "admin"
