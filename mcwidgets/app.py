@@ -279,6 +279,18 @@ class App:
     def configure_account(self, **changes) -> account.AccountInfo:
         return self._notify(account.configure(self.ctx, self.actor_or_system, **changes))
 
+    def tier_events(self, *, unacknowledged: bool = False):
+        """Tier raises, newest first (``services.tier_events.TierEventRow``)."""
+        from .services import tier_events
+
+        return tier_events.list_events(self.ctx, unacknowledged=unacknowledged)
+
+    def acknowledge_tier_events(self, event_ids: list[int] | None = None) -> int:
+        """Admins: stop showing tier raises on the Overview (all open ones, or those given)."""
+        from .services import tier_events
+
+        return self._notify(tier_events.acknowledge(self.ctx, self.actor, event_ids))
+
     def me(self) -> users.UserRow | None:
         """The acting user's row (role, permission), None if no user or an unknown one.
         Views use it to mirror what the services will allow; the services check again."""

@@ -46,9 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--start", metavar="DATE", help="billing start date, YYYY-MM-DD")
     a.add_argument("--edition", choices=["starter", "professional", "enterprise"])
     a.add_argument("--tier", type=_count, metavar="N", help="a higher tier applies now; a lower one is "
-                   "requested for the next update date")
+                   "requested for the next update date (applies now while the account is set up)")
     a.add_argument("--timezone", metavar="TZ", help="IANA time zone, e.g. Europe/Amsterdam")
     a.add_argument("--spike-limit", type=_count, metavar="N")
+    a.add_argument("--acknowledge-tier-events", action="store_true",
+                   help="acknowledge the tier raises shown by status and the Overview (admins)")
     a.add_argument("--json", action="store_true")
 
     u = sub.add_parser("users", help="users and the 'Edit marketing contacts' permission")
@@ -318,6 +320,8 @@ def cmd_status(app: App, args) -> int:
         print(f"{a:<{width}}  {b:>{vw}}  {c}".rstrip())
     if r.alerts:
         print("Alerts: usage reached " + ", ".join(r.alerts))
+    for e in r.open_tier_events:
+        print(f"{e.text} (not acknowledged yet: account --acknowledge-tier-events)")
     return 0
 
 
@@ -325,6 +329,9 @@ def cmd_account(app: App, args) -> int:
     changes = {k: v for k, v in {"billing": args.billing, "start": args.start, "edition": args.edition,
                                  "tier": args.tier, "timezone": args.timezone,
                                  "spike_limit": args.spike_limit}.items() if v is not None}
+    if args.acknowledge_tier_events:
+        n = app.acknowledge_tier_events()
+        print(f"acknowledged {n:,} tier change{'' if n == 1 else 's'}", file=sys.stderr)
     info = app.configure_account(**changes) if changes else app.account()
     data = {"name": info.name, "billing": info.billing_period, "start": info.billing_start.isoformat(),
             "timezone": info.timezone, "edition": info.edition, "tier": info.tier,
@@ -695,6 +702,8 @@ def cmd_import(app: App, args) -> int:
             print(f"bad rows written to {r.error_csv_path}")
         if r.tier_after is not None and r.tier_before is not None and r.tier_after != r.tier_before:
             print(f"tier upgraded from {r.tier_before:,} to {r.tier_after:,}")
+        if r.note:
+            print(r.note)
     if r.error_csv_text:
         sys.stderr.write(r.error_csv_text)
     return EXIT_ERROR if (args.strict and r.bad_rows) else 0

@@ -2,7 +2,14 @@
 
 Monthly billing: the billing start's day of each month, clamped to the month's last
 day. Annual billing: the first day of each month. Dates are calendar dates in the
-account's time zone; an update date "has passed" from its local midnight on.
+account's time zone; an update date "has passed" from its local midnight on (the
+first instant of that day there, :func:`day_start`).
+
+What has been processed is a boundary in time, an instant (``processed_until``),
+not a local date: the update dates due at ``now`` are those whose day starts after
+the boundary and at or before ``now`` (:meth:`Billing.due`), and the next update
+date shown is the first one after both (:meth:`Billing.next_after`), so what status
+shows is exactly when rollover acts, whatever the zone or the clock did.
 """
 
 from __future__ import annotations
@@ -35,6 +42,23 @@ def local_date(now: datetime, tz: str) -> date:
     return now.astimezone(zone(tz)).date()
 
 
+def as_utc(instant: datetime) -> datetime:
+    """An instant as naive UTC (naive input is taken as UTC already)."""
+    if instant.tzinfo is not None:
+        instant = instant.astimezone(timezone.utc).replace(tzinfo=None)
+    return instant
+
+
+def day_start(d: date, tz: str) -> datetime:
+    """The first instant of calendar day ``d`` in zone ``tz``, as naive UTC.
+
+    ``fold=0`` maps a local midnight that a DST change skips to the instant of the
+    change (the day's first instant) and a doubled one to its first occurrence.
+    """
+    local = datetime(d.year, d.month, d.day, tzinfo=zone(tz))
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
 def _month_index(d: date) -> int:
     return d.year * 12 + (d.month - 1)
 
@@ -42,6 +66,8 @@ def _month_index(d: date) -> int:
 def _update_date_in_month(index: int, period: BillingPeriod, start: date) -> date:
     year, month0 = divmod(index, 12)
     month = month0 + 1
+    if year > 9999:
+        raise ValidationError("the clock is too far in the future: no update date after year 9999")
     if period is BillingPeriod.ANNUAL:
         return date(year, month, 1)
     last = calendar.monthrange(year, month)[1]
@@ -85,3 +111,16 @@ class Billing:
             if d > today and d >= self.start:
                 return d
             i += 1
+
+    def next_after(self, boundary: datetime, now: datetime) -> date:
+        """The next update date: the first one whose day starts after both the processed
+        ``boundary`` and ``now`` (a clock set back never shows a processed date)."""
+        return self.next_update_date(local_date(max(as_utc(boundary), as_utc(now)), self.timezone))
+
+    def due(self, boundary: datetime, now: datetime) -> list[date]:
+        """The update dates due at ``now``: their day starts after ``boundary`` and at or before
+        ``now`` (none while the clock is behind the boundary)."""
+        boundary, now = as_utc(boundary), as_utc(now)
+        if now <= boundary:
+            return []
+        return self.update_dates_between(local_date(boundary, self.timezone), local_date(now, self.timezone))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import tiers
 from ..domain.actors import Actor
-from ..domain.billing import Billing, BillingPeriod, local_date
+from ..domain.billing import Billing, BillingPeriod, as_utc, local_date
 from ..domain.errors import ValidationError
 from ..store import queries
 from ..store.models import Account
@@ -27,25 +27,42 @@ class AccountInfo:
     tier: int
     requested_tier: int | None
     last_update_processed: date | None
+    processed_until: datetime | None  # the processed boundary, a UTC instant (naive)
     next_update_date: date
     today: date
     spike_limit: int | None
     price_table: dict | None
+    setting_up: bool = False  # no update date processed yet: a lower tier that fits applies at once
 
 
 def billing_of(account: Account) -> Billing:
     return Billing(BillingPeriod(account.billing_period), account.billing_start, account.timezone)
 
 
+def boundary(account: Account) -> datetime:
+    """The processed boundary: update dates whose day starts at or before it are never due."""
+    return account.processed_until or account.created_at
+
+
+def setting_up(account: Account) -> bool:
+    """No update date processed since the account was created: it is still being set up."""
+    return account.last_update_processed is None
+
+
 def ensure_account(session: Session, now: datetime) -> Account:
-    """The account row, created with sensible defaults the first time a store is used."""
+    """The account row, created with sensible defaults the first time a store is used.
+
+    The clock given is the tool's (``Context.now``); the billing start is the day it
+    is in the account's zone (UTC until one is set), and the processed boundary is
+    this instant: the first update date is the first one after it.
+    """
     account = queries.get_account(session)
     if account is None:
-        today = now.date()
-        account = Account(id=1, name="My company", billing_period="monthly", billing_start=today,
+        now = as_utc(now)
+        account = Account(id=1, name="My company", billing_period="monthly", billing_start=local_date(now, "UTC"),
                           timezone="UTC", edition="professional",
                           tier=tiers.DEFAULT_STEPS[tiers.Edition.PROFESSIONAL].included,
-                          last_update_processed=today, created_at=now)
+                          last_update_processed=None, processed_until=now, created_at=now)
         session.add(account)
         session.flush()
     return account
@@ -70,13 +87,17 @@ def info(session: Session, now: datetime) -> AccountInfo:
         name=account.name, billing_period=account.billing_period, billing_start=account.billing_start,
         timezone=account.timezone, edition=account.edition, tier=account.tier,
         requested_tier=account.requested_tier, last_update_processed=account.last_update_processed,
-        next_update_date=billing_of(account).next_update_date(today), today=today,
-        spike_limit=account.spike_limit, price_table=account.price_table,
+        processed_until=boundary(account), next_update_date=billing_of(account).next_after(boundary(account), now),
+        today=today,
+        spike_limit=account.spike_limit, price_table=account.price_table, setting_up=setting_up(account),
     )
 
 
 def get_info(ctx: Context) -> AccountInfo:
-    with ctx.write() as session:  # write: creates the account on first use
+    """The account, with due rollovers applied first (so the next update date is current)."""
+    from .rollover import action_session
+
+    with action_session(ctx) as session:
         return info(session, ctx.now())
 
 
@@ -86,9 +107,16 @@ def configure(ctx: Context, actor: Actor, *, billing: str | None = None, start: 
               tier_steps: dict | None = None, price_table: dict | None = None) -> AccountInfo:
     """Change billing, edition, tier or time zone (admins only).
 
-    Changing the billing start or period does not roll over anything by itself:
-    the last processed update date is kept, so only dates after it can come due.
-    A lower tier is a request that applies at the next update date if the count fits.
+    Due update dates are rolled over first, on the old schedule. A change of the
+    billing period, start or time zone then never makes a past date due: the
+    processed boundary moves to now, so the next update date is the first one on the
+    new schedule after now, in the (new) zone.
+
+    While the account is being set up (no update date processed yet) the edition and
+    tier given apply at once if the count fits (a new edition starts from its
+    smallest tier that fits), and a new zone moves a billing start that was the creation day to the
+    creation day there. After that a lower tier is a request that applies at the next
+    update date if the count then fits.
     """
     from . import settings_audit
     from .rollover import action_session
@@ -100,6 +128,7 @@ def configure(ctx: Context, actor: Actor, *, billing: str | None = None, start: 
         before = settings_audit.account_snapshot(account)
         if name is not None:
             account.name = name
+        schedule = (account.billing_period, account.billing_start, account.timezone)
         if billing is not None:
             try:
                 account.billing_period = BillingPeriod(billing).value
@@ -109,7 +138,12 @@ def configure(ctx: Context, actor: Actor, *, billing: str | None = None, start: 
             account.billing_start = _parse_date(start, "billing start")
         if timezone is not None:
             Billing(BillingPeriod(account.billing_period), account.billing_start, timezone)
+            if (start is None and setting_up(account)
+                    and account.billing_start == local_date(account.created_at, account.timezone)):
+                account.billing_start = local_date(account.created_at, timezone)  # the creation day there
             account.timezone = timezone
+        if (account.billing_period, account.billing_start, account.timezone) != schedule:
+            account.processed_until = max(boundary(account), now)  # no past date becomes due
         if tier_steps is not None:
             for ed, st in tier_steps.items():
                 tiers.Edition(ed)
@@ -124,16 +158,20 @@ def configure(ctx: Context, actor: Actor, *, billing: str | None = None, start: 
         count = queries.marketing_count(session)
         if edition is not None:
             try:
-                account.edition = tiers.Edition(edition).value
+                new_edition = tiers.Edition(edition).value
             except ValueError:
                 raise ValidationError(f"unknown edition {edition!r} (starter, professional or enterprise)")
-            steps = tiers.steps_for(account.edition, account.tier_steps)
-            if not steps.is_valid(account.tier):
+            steps = tiers.steps_for(new_edition, account.tier_steps)
+            if setting_up(account) and new_edition != account.edition:
+                # Setting up: the default tier was never bought; the edition's smallest that fits.
+                account.tier, account.requested_tier = steps.tiers_fitting(count), None
+            elif not steps.is_valid(account.tier):
                 # The old edition's tier does not exist in the new one: the smallest that fits.
                 account.tier = steps.tiers_fitting(max(count, account.tier))
+            account.edition = new_edition
         if tier is not None:
             tiers.validate_tier(account.edition, tier, account.tier_steps)
-            if tier >= account.tier:
+            if tier >= account.tier or (setting_up(account) and count <= tier):
                 account.tier, account.requested_tier = tier, None
             else:
                 account.requested_tier = tier  # applies at the next update date, if it fits
@@ -143,11 +181,20 @@ def configure(ctx: Context, actor: Actor, *, billing: str | None = None, start: 
     return result
 
 
-def check_tier_upgrade(session: Session, account: Account) -> tuple[int, int]:
-    """Upgrade at once if the marketing count exceeds the tier; returns (before, after)."""
+def check_tier_upgrade(session: Session, account: Account, action=None, contacts: int | None = None
+                       ) -> tuple[int, int]:
+    """Upgrade at once if the marketing count exceeds the tier; returns (before, after).
+
+    With the ``action`` that pushed the count over (and how many ``contacts`` it
+    named), a raise is recorded as a tier event (``services.tier_events``).
+    """
     before = account.tier
-    account.tier = tiers.tier_after_change(account.edition, account.tier,
-                                           queries.marketing_count(session), account.tier_steps)
+    count = queries.marketing_count(session)
+    account.tier = tiers.tier_after_change(account.edition, account.tier, count, account.tier_steps)
+    if action is not None and account.tier > before:
+        from .tier_events import record
+
+        record(session, action, before, account.tier, count, contacts)
     return before, account.tier
 
 

@@ -18,7 +18,7 @@ from .account import check_tier_upgrade, ensure_account
 from . import settings_audit
 from .actions import start_action
 from .context import Context
-from .permissions import require_admin, require_edit_marketing, require_user
+from .permissions import acting_user, holds_edit_marketing, require_admin, require_edit_marketing, require_user
 from .rollover import action_session
 from .status import ActionResult
 
@@ -72,6 +72,9 @@ def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: s
     """Create one contact; its status is ``status`` if given, else its tool's default.
 
     Setting it as marketing explicitly needs the "Edit marketing contacts" permission.
+    A signed-in user without it who relies on a tool default of marketing gets a
+    non-marketing contact, and the result says so (``not_permitted``, ``note``);
+    a visitor's form submission (actor: the form) follows the form default.
     The creation is an action with one audit row (from nothing to its status).
     """
     src = Source.parse(source)
@@ -83,6 +86,11 @@ def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: s
         chosen = Status.parse(status) if status is not None else default_statuses(session)[src]
         if status is not None and chosen is Status.MARKETING:
             require_edit_marketing(session, actor)
+        not_permitted, note = 0, None
+        user = acting_user(session, actor)
+        if chosen is Status.MARKETING and user is not None and not holds_edit_marketing(user):
+            chosen, not_permitted = Status.NON_MARKETING, 1
+            note = not_permitted_note(user.name, 1, src.value)
         if session.scalar(select(Contact.id).where(Contact.email == email)) is not None:
             raise Conflict(f"a contact with email {email} exists already")
         now = ctx.now()
@@ -97,12 +105,19 @@ def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: s
         session.add(row)
         session.flush()
         write_audit_rows(session, action.id, now)
-        before, after = check_tier_upgrade(session, account)
+        before, after = check_tier_upgrade(session, account, action, 1)
         action.matched = action.changed = 1
         from .workflows import run_enabled  # workflows enroll contacts as they are created
 
         run_enabled(session, ctx, only=Contact.id == row.id, requested_by=actor.name)
-        return row.id, ActionResult(action.id, "create", 1, 1, before, after)
+        return row.id, ActionResult(action.id, "create", 1, 1, before, after, not_permitted=not_permitted,
+                                    note=note)
+
+
+def not_permitted_note(user: str, n: int, tool: str) -> str:
+    """Why contacts a tool's default would make marketing were created non-marketing."""
+    return (f"{n:,} contact{'' if n == 1 else 's'} created non-marketing instead of the {tool} default "
+            f"(marketing): {user} does not have the 'Edit marketing contacts' permission")
 
 
 def get_contact(ctx: Context, contact_id: int) -> dict:

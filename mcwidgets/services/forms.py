@@ -50,6 +50,6 @@ def submit_form(ctx: Context, form: str, contact: NewContact, *,
             action = start_action(session, "form", actor, now, description=f"form {form}: {email} submitted")
             changed = apply_transition(session, "set_marketing", Contact.id == existing, action.id, now)
             action.matched, action.changed = 1, changed
-            check_tier_upgrade(session, account)
+            check_tier_upgrade(session, account, action, 1)
         session.refresh(row)
         return Submission(existing, False, row.marketing_status, bool(changed))

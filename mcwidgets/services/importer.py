@@ -119,9 +119,9 @@ from . import workflows
 from .account import check_tier_upgrade, ensure_account
 from .actions import start_action
 from .context import Context
-from .contacts import default_statuses
+from .contacts import default_statuses, not_permitted_note
 from .forecast import plan_of
-from .permissions import acting_user, require_edit_marketing, require_user
+from .permissions import acting_user, holds_edit_marketing, require_edit_marketing, require_user
 from .rollover import action_session
 
 Progress = Callable[[int, "int | None"], None]
@@ -156,6 +156,10 @@ class ImportResult:
     dry_run: bool = False
     forecast: Forecast | None = None
     would_be_held: bool = False
+    # New contacts created non-marketing although the import default is marketing: the
+    # user lacks "Edit marketing contacts"; ``note`` says so.
+    not_permitted: int = 0
+    note: str | None = None
 
 
 class _StrictAbort(Exception):
@@ -244,9 +248,13 @@ def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, 
     counts_before, tier_at_start = queries.status_counts(session), account.tier
     now = ctx.now()
     user = acting_user(session, actor)
-    may_set_marketing = actor.kind is ActorKind.SYSTEM or user is None or user.can_edit_marketing
+    may_set_marketing = actor.kind is ActorKind.SYSTEM or user is None or holds_edit_marketing(user)
     default = default_statuses(session)[Source.IMPORT]
     initial = Status.MARKETING if as_marketing else default
+    # A user who may not set marketing never gets marketing contacts from the default.
+    default_refused = not may_set_marketing and initial is Status.MARKETING
+    if default_refused:
+        initial = Status.NON_MARKETING
     validator = _ChunkValidator(headings, by_prop, ZoneInfo(account.timezone))
 
     table = sql.create_staging(session)
@@ -268,11 +276,15 @@ def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, 
     if not may_set_marketing:
         sql.mark_not_permitted(session, table, new_default_is_marketing=initial is Status.MARKETING)
     created, updated, bad = sql.outcome_counts(session, table)
+    not_permitted = (session.scalar(select(func.count()).select_from(table).where(
+        table.c.error.is_(None), table.c.email_ok, table.c.contact_id.is_(None), table.c.status.is_(None)))
+        or 0) if default_refused else 0
+    note = not_permitted_note(user.name, not_permitted, "import") if not_permitted else None
     errors = list(sql.error_rows(session, table, MAX_LISTED_ERRORS))
     columns = ({headings[i]: p for p, i in sorted(by_prop.items(), key=lambda kv: kv[1])} if held is None
                else dict((held.payload or {}).get("columns", {})))
     common = dict(rows=rows, bad_rows=bad, errors=errors, ignored_columns=tuple(ignored), columns=columns,
-                  strict=strict)
+                  strict=strict, not_permitted=not_permitted, note=note)
 
     name = src.name if src is not None else (held.payload or {}).get("name", "a held file")
     report = (lambda: _write_report(session, table, src, headings, errors_path)) if src is not None else (
@@ -314,7 +326,7 @@ def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, 
     ctx.checkpoint("import-contacts-created")
     write_audit_rows(session, action.id, now)
     changed = sql.stamped_count(session, action.id)
-    tier_before, tier_after = check_tier_upgrade(session, account)
+    tier_before, tier_after = check_tier_upgrade(session, account, action, created + updated)
     report_path = report_text = None
     if bad and not dry_run:
         report_path, report_text = report()

@@ -29,6 +29,10 @@ class ActionResult:
     tier_before: int
     tier_after: int
     forecast: Forecast | None = None  # as computed inside the action's transaction
+    # Contacts created non-marketing although their tool's default is marketing, because
+    # the signed-in user lacks "Edit marketing contacts"; ``note`` says so.
+    not_permitted: int = 0
+    note: str | None = None
 
 
 def set_marketing(ctx: Context, actor: Actor, selection: Selection) -> ActionResult:
@@ -75,7 +79,7 @@ def _change(ctx: Context, actor: Actor, selection: Selection, transition: str,
         ctx.checkpoint("contacts-updated")
         tier_before = tier_after = account.tier
         if transition == "set_marketing":  # only this can raise the count
-            tier_before, tier_after = check_tier_upgrade(session, account)
+            tier_before, tier_after = check_tier_upgrade(session, account, action, fc.selected)
         action.matched, action.changed = fc.selected, changed
         action.details = {"tier_before": tier_before, "tier_after": tier_after, "forecast": fc.as_json()}
         return ActionResult(action.id, kind, fc.selected, changed, tier_before, tier_after, fc)

@@ -13,6 +13,7 @@ from ..store import queries
 from ..store.models import UsageSnapshot
 from .account import info
 from .context import Context
+from .tier_events import read_events
 
 
 @dataclass(frozen=True)
@@ -28,13 +29,21 @@ class StatusReport:
     requested_tier: int | None
     usage_percent: float
     alerts: tuple[str, ...]
+    # Tier events (the tier raised by an action), newest first: ``tier_events.TierEventRow``.
+    tier_events: tuple = ()
 
     def as_json(self) -> dict:
         """The `status --json` keys (public interface: keep them)."""
         d = asdict(self)
         d["next_update_date"] = self.next_update_date.isoformat()
         d["alerts"] = list(self.alerts)
+        d["tier_events"] = [e.as_json() for e in self.tier_events]
         return d
+
+    @property
+    def open_tier_events(self) -> tuple:
+        """The tier events no admin has acknowledged yet (the Overview shows them)."""
+        return tuple(e for e in self.tier_events if e.acknowledged_at is None)
 
 
 def status(ctx: Context) -> StatusReport:
@@ -56,6 +65,7 @@ def _report(session: Session, now: datetime) -> StatusReport:
         projected_marketing=c.projected_marketing, requested_tier=acc.requested_tier,
         usage_percent=round(100.0 * c.marketing / acc.tier, 1) if acc.tier else 0.0,
         alerts=tuple(tiers.alerts(c.marketing, acc.tier)),
+        tier_events=tuple(read_events(session)),
     )
 
 

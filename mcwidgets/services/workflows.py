@@ -227,7 +227,7 @@ def _run_one(session: Session, ctx: Context, wf: Workflow, *, only=None, request
     changed = apply_transition(session, transition, enrolled_now, action.id, now)
     action.matched, action.changed = fc.selected, changed
     if transition == "set_marketing":
-        check_tier_upgrade(session, account)
+        check_tier_upgrade(session, account, action, fc.selected)
     return RunResult(wf.name, fc.selected, changed, action.id)
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.errors import ValidationError
 from .engine import WRITE, is_postgres, is_sqlite
-from .models import Action, AuditEvent, Contact, ListMember, UsageSnapshot
+from .models import Action, AuditEvent, Contact, ListMember, TierEvent, UsageSnapshot
 
 Progress = Callable[[int, int], None]
 
@@ -87,15 +87,17 @@ def clear_demo_data(session: Session, keep_action_kinds: Iterable[str] = ()) -> 
     other_actions = delete(Action).where(Action.kind.not_in(keep)) if keep else delete(Action)
     if is_postgres(session.get_bind()):
         if not keep:
-            session.execute(text("TRUNCATE audit_events, actions, usage_snapshots, list_members, contacts "
-                                 "RESTART IDENTITY"))
+            session.execute(text("TRUNCATE audit_events, actions, tier_events, usage_snapshots, list_members, "
+                                 "contacts RESTART IDENTITY"))
             return
-        session.execute(text("TRUNCATE audit_events, usage_snapshots, list_members, contacts RESTART IDENTITY"))
+        session.execute(text("TRUNCATE audit_events, tier_events, usage_snapshots, list_members, contacts "
+                             "RESTART IDENTITY"))
         session.execute(other_actions)
         session.execute(text("SELECT setval(pg_get_serial_sequence('actions', 'id'), "
                              "COALESCE((SELECT max(id) FROM actions), 0) + 1, false)"))
         return
-    for stmt in (delete(AuditEvent), other_actions, delete(UsageSnapshot), delete(ListMember), delete(Contact)):
+    for stmt in (delete(AuditEvent), delete(TierEvent), other_actions, delete(UsageSnapshot), delete(ListMember),
+                 delete(Contact)):
         session.execute(stmt)
 
 

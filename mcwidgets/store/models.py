@@ -68,12 +68,42 @@ class Account(Base):
     edition: Mapped[str] = mapped_column(String(16), default="professional")
     tier: Mapped[int] = mapped_column(Integer)
     requested_tier: Mapped[int | None] = mapped_column(Integer)
-    # The latest update date whose rollover has been applied.
+    # The latest update date whose rollover has been applied (a local date, for
+    # display; None until the first one: the account is still being set up).
     last_update_processed: Mapped[date | None] = mapped_column(Date)
+    # The processed boundary, an INSTANT (naive UTC): update dates whose day starts
+    # at or before it are never due. Rollover moves it to the start of the last date
+    # it processed; a change of billing period, start or time zone to "now".
+    processed_until: Mapped[datetime | None] = mapped_column(DateTime)
     tier_steps: Mapped[dict | None] = mapped_column(JSON)  # overrides per edition
     price_table: Mapped[dict | None] = mapped_column(JSON)
     spike_limit: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TierEvent(Base):
+    """The tier raised at once because an action pushed the marketing count over it.
+
+    Shown on the Overview until an admin acknowledges it. ``action_id`` names the
+    action (no foreign key: a demo refill truncates actions and these together).
+    """
+
+    __tablename__ = "tier_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    tier_from: Mapped[int] = mapped_column(Integer)
+    tier_to: Mapped[int] = mapped_column(Integer)
+    marketing: Mapped[int] = mapped_column(Integer)  # the count that exceeded the old tier
+    action_id: Mapped[int] = mapped_column(Integer)
+    action_kind: Mapped[str] = mapped_column(String(32))
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_name: Mapped[str] = mapped_column(String(100))
+    contacts: Mapped[int] = mapped_column(Integer)  # how many contacts the action named
+    acknowledged_by: Mapped[str | None] = mapped_column(String(100))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_tier_events_acknowledged", "acknowledged_at", "id"),)
 
 
 class User(Base):

@@ -55,6 +55,8 @@ KIND_LABELS = {
     "permission_changed": "Permission changed",
     "default_changed": "Default status changed",
     "account_changed": "Account settings changed",
+    "tier_raised": "Contact tier raised",
+    "tier_acknowledged": "Tier change acknowledged",
 }
 
 ACTOR_LABELS = {"workflow": "workflow", "import": "import", "form": "form", "rollover": "update date",

@@ -1,4 +1,4 @@
-"""The Overview panel: counts, tier, next update date, alerts and the usage chart."""
+"""The Overview panel: counts, tier, next update date, alerts, tier events and the usage chart."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ class OverviewPanel(widgets.VBox):
     ``mcw-count-marketing``, ``mcw-count-pending``, ``mcw-count-non-marketing``,
     ``mcw-count-total``, ``mcw-tier`` and ``mcw-next-update``, each with its number
     in ``.mcw-value[data-value]``; the alert banner is ``mcw-alerts`` with
-    ``data-level``; ``self.report`` is the last :class:`StatusReport` shown.
+    ``data-level``; tier raises no admin has acknowledged are listed in
+    ``mcw-tier-events`` (one ``li[data-id]`` each) with the button ``mcw-tier-ack``
+    (shown to admins only); ``self.report`` is the last :class:`StatusReport` shown.
     """
 
     def __init__(self, app, *, chart_width: int | None = None):
@@ -56,6 +58,13 @@ class OverviewPanel(widgets.VBox):
         self.alerts.add_class("mcw-alerts")
         self.held = widgets.HTML("")
         self.held.add_class("mcw-held")
+        self.tier_events = widgets.HTML("")
+        self.tier_events.add_class("mcw-tier-events")
+        self.ack_button = widgets.Button(description="Acknowledge", button_style="",
+                                         tooltip="Stop showing these tier changes (admins)")
+        self.ack_button.add_class("mcw-tier-ack")
+        self.ack_button.on_click(lambda _b: self.acknowledge())
+        self.tier_box = widgets.VBox([self.tier_events, self.ack_button], layout=widgets.Layout(display="none"))
         self.message = widgets.HTML("")
         self.message.add_class("mcw-overview-message")
         row = widgets.Box(list(self.cards.values()))
@@ -64,7 +73,7 @@ class OverviewPanel(widgets.VBox):
         self.show(report)
         self.show_held()
         self.chart = UsageChart(app, width=chart_width, subscribe=False, report=report)
-        super().__init__([style(), self.message, self.alerts, self.held, row, self.chart],
+        super().__init__([style(), self.message, self.tier_box, self.alerts, self.held, row, self.chart],
                          layout=widgets.Layout(padding="4px 2px"))
         self.add_class("mcw-root")
         self.add_class("mcw-overview")
@@ -125,6 +134,34 @@ class OverviewPanel(widgets.VBox):
             f'<div class="mcw-note">{_num(r.projected_marketing, "mcw-projected")} marketing contacts after it'
             f' ({r.marketing - r.projected_marketing:,} fewer)</div>')
         self.alerts.value = self._alerts_html(r, level)
+        self.show_tier_events(r)
+
+    def show_tier_events(self, r: StatusReport) -> None:
+        """Tier raises no admin has acknowledged yet, with Acknowledge for admins."""
+        events = r.open_tier_events
+        if not events:
+            self.tier_events.value = ""
+            self.tier_box.layout.display = "none"
+            return
+        items = "".join(f'<li data-id="{int(e.id)}">{esc(e.text)}</li>' for e in events)
+        self.tier_events.value = (
+            f'<div class="mcw-alert mcw-alert-exceeded" role="status" data-level="exceeded" '
+            f'data-count="{len(events)}"><b>The marketing contacts exceeded the contact tier</b>, '
+            f'so it was raised at once:<ul>{items}</ul></div>')
+        me = self.app.me()
+        self.ack_button.layout.display = None if (me is not None and me.role == "admin") else "none"
+        self.tier_box.layout.display = None
+
+    def acknowledge(self) -> None:
+        """An admin acknowledges the tier raises shown (the Overview then stops showing them)."""
+        ids = [e.id for e in (self.report.open_tier_events if self.report else ())]
+        try:
+            self.app.acknowledge_tier_events(ids)  # notifies: the panel refreshes
+            self.refresh()
+            self.message.value = ""
+        except Exception as e:
+            log_exception("acknowledging tier events failed")
+            self.message.value = error_html(f"Could not acknowledge: {first_line(e)}")
 
     @staticmethod
     def _alerts_html(r: StatusReport, level: str) -> str:

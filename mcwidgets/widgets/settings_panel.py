@@ -117,7 +117,9 @@ def tier_note_html(info) -> str:
                      f"{int(info.requested_tier):,}</span> from {nxt}, if the marketing contacts then fit.")
     return (f'<div class="mcw-note">Current tier {num(info.tier, "mcw-set-current-tier")}. A higher tier applies '
             f"at once. A lower tier is a request for the next update date, <b>{nxt}</b>: it applies then if the "
-            f"marketing contacts fit, and never lowers the tier before.{requested}</div>")
+            f"marketing contacts fit, and never lowers the tier before.{requested}"
+            + (" While the account is being set up (no update date processed yet), a lower tier that fits "
+               "applies at once." if getattr(info, "setting_up", False) else "") + "</div>")
 
 
 def held_html(h, tz: str) -> str:

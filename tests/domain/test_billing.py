@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from mcwidgets.domain.billing import Billing, local_date
+from mcwidgets.domain.billing import Billing, BillingPeriod, local_date
 from mcwidgets.domain.errors import ValidationError
 
 D = date.fromisoformat
@@ -89,3 +89,33 @@ def test_update_date_passes_at_local_midnight():
     just_after = datetime(2026, 11, 30, 23, 1, tzinfo=timezone.utc)   # 00:01 on Dec 1
     assert b.last_update_date(local_date(just_before, b.timezone)) == D("2026-11-01")
     assert b.last_update_date(local_date(just_after, b.timezone)) == D("2026-12-01")
+
+
+# ---- the processed boundary is an instant (issue 11) -------------------------------------
+
+def test_day_start_is_the_first_instant_of_the_local_day():
+    from mcwidgets.domain.billing import day_start
+
+    assert day_start(date(2026, 3, 15), "America/Los_Angeles") == datetime(2026, 3, 15, 7, 0)
+    assert day_start(date(2026, 12, 26), "Pacific/Auckland") == datetime(2026, 12, 25, 11, 0)
+    # Havana's DST starts AT midnight (00:00 -> 01:00): the day starts at the change
+    assert day_start(date(2026, 3, 8), "America/Havana") == datetime(2026, 3, 8, 5, 0)
+
+
+def test_due_dates_follow_the_boundary_instant_not_a_local_date():
+    b = Billing(BillingPeriod.MONTHLY, date(2026, 1, 15), "America/Los_Angeles")
+    boundary = datetime(2026, 3, 15, 2, 0)  # 14 March in Los Angeles
+    assert b.next_after(boundary, boundary) == date(2026, 3, 15)
+    assert b.due(boundary, datetime(2026, 3, 15, 6, 59)) == []
+    assert b.due(boundary, datetime(2026, 3, 15, 7, 0)) == [date(2026, 3, 15)]
+    # a clock behind the boundary: nothing due, the next date is the first after the boundary
+    assert b.due(datetime(2026, 3, 15, 7, 0), datetime(2026, 3, 1)) == []
+    assert b.next_after(datetime(2026, 3, 15, 7, 0), datetime(2026, 3, 1)) == date(2026, 4, 15)
+
+
+def test_a_clock_past_year_9999_is_a_clear_error():
+    from mcwidgets.domain.errors import ValidationError
+
+    b = Billing(BillingPeriod.MONTHLY, date(2026, 1, 15))
+    with pytest.raises(ValidationError, match="too far in the future"):
+        b.next_update_date(date(9999, 12, 20))

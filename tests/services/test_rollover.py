@@ -72,7 +72,8 @@ def test_actions_apply_due_rollover_first(ctx, clock):
 
 
 def test_rollover_in_account_time_zone(ctx, clock):
-    account.configure(ctx, ADMIN, timezone="Pacific/Auckland")  # UTC+13 in December
+    # UTC+13 in December; the start given (else the creation day there, 27 Nov, is the start)
+    account.configure(ctx, ADMIN, timezone="Pacific/Auckland", start="2026-11-26")
     p = make_contact(ctx, "pending")
     clock.set(datetime(2026, 12, 25, 11, 30, tzinfo=UTC))  # 00:30 on Dec 26 in Auckland
     assert rollover.rollover(ctx).changed == 1

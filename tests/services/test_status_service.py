@@ -82,15 +82,17 @@ def test_unknown_user_is_refused(ctx):
 def test_lower_tier_applies_at_update_date_and_exceeding_upgrades_at_once(ctx, clock):
     from datetime import datetime, timezone
 
-    from mcwidgets.services import account
+    from mcwidgets.services import account, rollover
 
+    clock.set(datetime(2026, 12, 26, 0, 1, tzinfo=timezone.utc))
+    rollover.rollover(ctx)  # an update date processed: the account is no longer being set up
     # Tiny steps so a handful of contacts crosses tiers.
     account.configure(ctx, ADMIN, edition="starter", tier_steps={"starter": {"included": 2, "step": 2}})
     assert account.get_info(ctx).tier == 2_000  # still a valid starter tier: kept
     account.configure(ctx, ADMIN, tier=2)
     info = account.get_info(ctx)
     assert (info.tier, info.requested_tier) == (2_000, 2)  # lower: only requested
-    clock.set(datetime(2026, 12, 26, 0, 1, tzinfo=timezone.utc))  # the next update date
+    clock.set(datetime(2027, 1, 26, 0, 1, tzinfo=timezone.utc))  # the next update date
     assert usage.status(ctx).tier == 2  # 0 marketing contacts fit
     ids = [make_contact(ctx, "non_marketing", i) for i in range(5)]
     result = status.set_marketing(ctx, ALICE, Selection.of_ids(ids))

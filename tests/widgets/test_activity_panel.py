@@ -211,3 +211,15 @@ def test_the_dashboard_tabs_are_these_panels_and_follow_changes(app, ctx, people
     app.create_workflow("Dutch out", NL, "non-marketing")
     app.configure_account(spike_limit=5)
     assert settings.spike_limit.value == 5 and "Dutch out" in workflows_tab.rows
+
+
+def test_a_tier_raise_is_listed_in_the_activity(app):
+    app.configure_account(tier_steps={"professional": {"included": 1, "step": 1}}, tier=1)
+    ids = [app.create_contact(f"r{i}@example.com", status="non-marketing") for i in range(2)]
+    result = app.as_user("alice").set_marketing(ids)
+    p = ActivityPanel(app)
+    (view,) = [v for v in p.views.values() if v.row.kind == "tier_raised"]
+    assert "Contact tier raised" in view.cells["what"].value and ">alice<" in view.cells["who"].value
+    assert ("Tier raised from 1 to 2 by alice&#x27;s bulk action setting 2 contacts as marketing"
+            in view.cells["description"].value)
+    assert view.row.details["action_id"] == result.action_id and not shown(view.undo)

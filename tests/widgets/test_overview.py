@@ -182,3 +182,44 @@ def test_overview_lists_held_spikes_escaped(ctx):
     (held,) = app.held()
     app.approve_held(held.id)
     assert panel.held.value == ""
+
+
+# ---- tier events (issue 11) -------------------------------------------------------------
+
+def _raise_tier(app, clock, n=3):
+    """Tiny professional steps; alice sets ``n`` contacts as marketing over a tier of 1."""
+    from datetime import datetime, timezone
+
+    app.configure_account(tier_steps={"professional": {"included": 1, "step": 1}}, tier=1)
+    ids = [app.create_contact(f"t{i}@example.com", status="non-marketing") for i in range(n)]
+    clock.set(datetime(2026, 6, 3, 10, 0, tzinfo=timezone.utc))
+    return app.as_user("alice").set_marketing(ids)
+
+
+def test_tier_event_is_shown_until_an_admin_acknowledges_it(app, clock):
+    panel = OverviewPanel(app)
+    assert panel.tier_box.layout.display == "none" and panel.tier_events.value == ""
+    result = _raise_tier(app, clock)  # the panel listens: refreshed by the action
+    assert (result.tier_before, result.tier_after) == (1, 3)
+    html = panel.tier_events.value
+    assert 'data-count="1"' in html and panel.tier_box.layout.display is None
+    assert "Tier raised from 1 to 3 on 3 Jun 2026 by alice&#x27;s bulk action setting 3 contacts as marketing" in html
+    assert panel.ack_button.layout.display is None  # admin
+    panel.ack_button.click()
+    assert panel.tier_events.value == "" and panel.tier_box.layout.display == "none"
+    assert app.tier_events()[0].acknowledged_by == "admin"
+    assert [a.kind for a in app.actions()][:2] == ["tier_acknowledged", "tier_raised"]
+
+
+def test_tier_event_text_is_escaped_and_non_admins_get_no_button(app, clock):
+    app.add_user("<b>eve</b>")
+    from datetime import datetime, timezone
+
+    app.configure_account(tier_steps={"professional": {"included": 1, "step": 1}}, tier=1)
+    ids = [app.create_contact(f"e{i}@example.com", status="non-marketing") for i in range(2)]
+    app.as_user("<b>eve</b>").set_marketing(ids)
+    panel = OverviewPanel(app.as_user("alice"))
+    assert "&lt;b&gt;eve&lt;/b&gt;" in panel.tier_events.value and "<b>eve</b>" not in panel.tier_events.value
+    assert panel.ack_button.layout.display == "none"  # alice is no admin
+    with pytest.raises(Exception, match="only admins"):
+        app.as_user("alice").acknowledge_tier_events()

@@ -59,7 +59,11 @@ def test_billing_settings_are_saved(app):
     assert app.account().timezone == "Europe/Amsterdam"
 
 
-def test_a_higher_tier_applies_now_a_lower_one_is_requested(app, ctx):
+def test_a_higher_tier_applies_now_a_lower_one_is_requested(app, ctx, clock):
+    from datetime import datetime, timezone
+
+    clock.set(datetime(2026, 12, 26, 9, 0, tzinfo=timezone.utc))
+    app.rollover()  # an update date processed: the account is set up, a lower tier is a request
     p = SettingsPanel(app)
     p.tier.value = 12_000
     p.save_plan_button.click()
@@ -68,7 +72,7 @@ def test_a_higher_tier_applies_now_a_lower_one_is_requested(app, ctx):
     p.save_plan_button.click()
     info = app.account()
     assert (info.tier, info.requested_tier) == (12_000, 7_000)
-    assert "requested" in p.message.value and "26 Dec 2026" in p.message.value
+    assert "requested" in p.message.value and "26 Jan 2027" in p.message.value
     assert data_value(p.tier_note.value, "mcw-set-requested-tier") == "7000"
     assert p.tier.value == 7_000
     p.tier.value = 7_500  # not a professional tier: the service says why
@@ -222,3 +226,13 @@ def test_user_names_are_escaped(app, ctx):
     html = "".join(c.value for c in p.users_box.children if hasattr(c, "value") and isinstance(c.value, str))
     assert "<img" not in html and "&lt;img/src=x/onerror=alert(1)&gt;" in html
     assert "<img" not in p.message.value
+
+
+def test_setting_up_a_lower_tier_that_fits_applies_at_once(app):
+    p = SettingsPanel(app)
+    assert "being set up" in p.tier_note.value
+    p.edition.value, p.tier.value = "starter", 1_000
+    p.save_plan_button.click()
+    info = app.account()
+    assert (info.edition, info.tier, info.requested_tier) == ("starter", 1_000, None)
+    assert data_value(p.message.value, "mcw-set-saved-tier") == "1000"
