@@ -18,9 +18,10 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from .app import App
 from .domain.errors import McError
 from .domain.filters import describe_filter
-from .domain.selection import Selection, parse_ids
+from .domain.selection import MAX_ID, Selection, parse_ids
 
 EXIT_ERROR = 1
+MAX_COUNT = 2**31 - 1  # counts and limits are stored as SQL INTEGER (32 bits on PostgreSQL)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     vsub.add_parser("delete", parents=[as_user], help="delete a saved view").add_argument("name")
 
     h = sub.add_parser("history", help="a contact's status history (audit)")
-    h.add_argument("contact_id", type=int)
+    h.add_argument("contact_id", type=_id)
     h.add_argument("--json", action="store_true")
 
     al = sub.add_parser("actions", help="actions: what, who, when, how many")
@@ -116,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     alist.add_argument("--json", action="store_true")
 
     un = sub.add_parser("undo", parents=[as_user], help="undo a set-as-non-marketing action while pending")
-    un.add_argument("action_id", type=int)
+    un.add_argument("action_id", type=_id)
 
     df = sub.add_parser("defaults", help="default marketing status per source tool")
     dfsub = df.add_subparsers(dest="defaults_command", metavar="ACTION", required=True)
@@ -151,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     hdsub.add_parser("list", help="what is held").add_argument("--json", action="store_true")
     for name in ("approve", "reject"):
         x = hdsub.add_parser(name, parents=[as_user], help=f"{name} a held run (admins with the permission)")
-        x.add_argument("held_id", type=int)
+        x.add_argument("held_id", type=_id)
 
     r = sub.add_parser("rollover", help="apply due update dates: pending contacts become non-marketing")
     r.add_argument("--json", action="store_true")
@@ -191,6 +192,21 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    if value > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"{text!r} is too large (at most {MAX_COUNT:,})")
+    return value
+
+
+def _id(text: str) -> int:
+    """An action, contact or held-action id: a whole number SQL can hold."""
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    if value > MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is too large (at most {MAX_ID})")
+    if value < -MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a valid id")
     return value
 
 
@@ -669,7 +685,11 @@ def cmd_export(app: App, args) -> int:
         n = app.export_csv(sys.stdout, args.selection)
         print(f"exported {n:,} contacts", file=sys.stderr)
     else:
-        n = app.export_csv(args.output, args.selection)
+        try:
+            n = app.export_csv(args.output, args.selection)
+        except OSError as e:  # a folder, a missing folder, /proc/..., a full disk
+            from .domain.errors import ValidationError
+            raise ValidationError(f"cannot write {args.output}: {e.strerror or _first_line(e)}") from None
         print(f"exported {n:,} contacts to {args.output}")
     return 0
 
