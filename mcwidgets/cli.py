@@ -244,6 +244,10 @@ def json_arg(text: str):
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise argparse.ArgumentTypeError(f"not valid JSON ({e.msg} at line {e.lineno} column {e.colno})")
+    except RecursionError:
+        raise argparse.ArgumentTypeError("not valid: the JSON is nested too deeply")
+    except ValueError as e:  # e.g. a number with more than 4,300 digits
+        raise argparse.ArgumentTypeError(f"not valid JSON ({_first_line(e)[:120]})")
 
 
 def main(argv: list[str] | None = None) -> int:
