@@ -182,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--demo-contacts", type=_count, default=20_000, metavar="N",
                     help="contacts of the demo database created when the database is empty (0: none)")
     sv.add_argument("--dry-run", action="store_true", help="prepare the database, print the Voila command, stop")
+    sv.add_argument("--allow-host", dest="allow_hosts", action="append", default=[], metavar="NAME",
+                    help="also accept this host name in requests (e.g. behind a reverse proxy); repeatable. "
+                    "By default only 127.0.0.1 and localhost are accepted")
+    sv.add_argument("--max-kernels", type=_count, default=4, metavar="N",
+                    help="at most N dashboard pages (kernels) open at once (default 4)")
     return p
 
 
@@ -524,7 +529,8 @@ def cmd_serve(app: App, args) -> int:
         print(text, file=sys.stderr)
 
     p = serve.plan(app, port=args.port, user=args.as_user, now=args.now, token=args.token,
-                   demo_contacts=args.demo_contacts, say=say)
+                   demo_contacts=args.demo_contacts, max_kernels=args.max_kernels,
+                   allow_hosts=args.allow_hosts, say=say)
     if p.demo is not None:
         say(f"demo database ready: {p.demo.contacts:,} contacts")
     if args.dry_run:
