@@ -646,6 +646,8 @@ def cmd_import(app: App, args) -> int:
             mapping = json.loads(args.mapping)
         except json.JSONDecodeError as e:
             raise ValidationError(f"--mapping is not valid JSON: {e.msg}")
+        except (ValueError, RecursionError):  # thousands of digits, or nested too deeply
+            raise ValidationError("--mapping is not valid JSON")
         if not isinstance(mapping, dict):
             raise ValidationError('--mapping must be a JSON object: {"CSV heading": "property", ...}')
     progress = _rows_progress("importing") if sys.stderr.isatty() else None

@@ -85,3 +85,10 @@ def test_an_id_just_above_the_store_range_is_refused(cli, db_url, capsys):
     assert "too large" in err
     code, _, err = cli("count", "--ids", str(2**31))
     assert "too large" in one_line_error(code, err)
+
+
+def test_import_mapping_nested_too_deeply_is_one_line(cli, tmp_path):
+    csv = tmp_path / "c.csv"
+    csv.write_text("email\na@example.com\n")
+    code, _, err = cli("import", str(csv), "--mapping", "[" * 5000 + "]" * 5000, "--as", "admin")
+    assert "--mapping is not valid JSON" in one_line_error(code, err)
