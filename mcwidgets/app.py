@@ -19,20 +19,36 @@ from .services.context import Context
 ENV_USER = "MCWIDGETS_USER"
 
 
+# The clock must stay in a range the calendar arithmetic (update dates, time zones,
+# catch-up rollover) handles quickly; anything else is a typo.
+MIN_NOW = datetime(1970, 1, 1, tzinfo=timezone.utc)
+MAX_NOW = datetime(2201, 1, 1, tzinfo=timezone.utc)  # exclusive: the last year is 2200
+
+
 def parse_now(value: str | datetime | date | None) -> datetime | None:
-    """``--now``: an ISO-8601 instant (naive means UTC) or a date (its midnight UTC)."""
+    """``--now``: an ISO-8601 instant (naive means UTC) or a date (its midnight UTC),
+    in the years 1970 to 2200."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
-    text = str(value).strip()
+        parsed = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    else:
+        text = str(value).strip()
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError(f"bad date/time {text!r} (use ISO 8601, e.g. 2026-11-26T09:00:00+01:00)")
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationError(f"bad date/time {text!r} (use ISO 8601, e.g. 2026-11-26T09:00:00+01:00)")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        in_range = MIN_NOW <= parsed < MAX_NOW  # an offset near year 1 or 9999 can overflow here
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        raise ValidationError(f"date/time {str(value).strip()!r} is out of range "
+                              "(the clock must be in the years 1970 to 2200)")
+    return parsed
 
 
 class App:

@@ -18,9 +18,10 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from .app import App
 from .domain.errors import McError
 from .domain.filters import describe_filter
-from .domain.selection import Selection, parse_ids
+from .domain.selection import MAX_ID, Selection, parse_ids
 
 EXIT_ERROR = 1
+MAX_COUNT = 2**31 - 1  # counts and limits are stored as SQL INTEGER (32 bits on PostgreSQL)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     vsub.add_parser("delete", parents=[as_user], help="delete a saved view").add_argument("name")
 
     h = sub.add_parser("history", help="a contact's status history (audit)")
-    h.add_argument("contact_id", type=int)
+    h.add_argument("contact_id", type=_id)
     h.add_argument("--json", action="store_true")
 
     al = sub.add_parser("actions", help="actions: what, who, when, how many")
@@ -120,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     alist.add_argument("--json", action="store_true")
 
     un = sub.add_parser("undo", parents=[as_user], help="undo a set-as-non-marketing action while pending")
-    un.add_argument("action_id", type=int)
+    un.add_argument("action_id", type=_id)
 
     df = sub.add_parser("defaults", help="default marketing status per source tool")
     dfsub = df.add_subparsers(dest="defaults_command", metavar="ACTION", required=True)
@@ -155,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     hdsub.add_parser("list", help="what is held").add_argument("--json", action="store_true")
     for name in ("approve", "reject"):
         x = hdsub.add_parser(name, parents=[as_user], help=f"{name} a held run (admins with the permission)")
-        x.add_argument("held_id", type=int)
+        x.add_argument("held_id", type=_id)
 
     r = sub.add_parser("rollover", help="apply due update dates: pending contacts become non-marketing")
     r.add_argument("--json", action="store_true")
@@ -185,6 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--demo-contacts", type=_count, default=20_000, metavar="N",
                     help="contacts of the demo database created when the database is empty (0: none)")
     sv.add_argument("--dry-run", action="store_true", help="prepare the database, print the Voila command, stop")
+    sv.add_argument("--allow-host", dest="allow_hosts", action="append", default=[], metavar="NAME",
+                    help="also accept this host name in requests (e.g. behind a reverse proxy); repeatable. "
+                    "By default only 127.0.0.1 and localhost are accepted")
+    sv.add_argument("--max-kernels", type=_count, default=4, metavar="N",
+                    help="at most N dashboard pages (kernels) open at once (default 4)")
     return p
 
 
@@ -195,6 +201,21 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    if value > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"{text!r} is too large (at most {MAX_COUNT:,})")
+    return value
+
+
+def _id(text: str) -> int:
+    """An action, contact or held-action id: a whole number SQL can hold."""
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    if value > MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is too large (at most {MAX_ID})")
+    if value < -MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a valid id")
     return value
 
 
@@ -237,6 +258,10 @@ def json_arg(text: str):
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise argparse.ArgumentTypeError(f"not valid JSON ({e.msg} at line {e.lineno} column {e.colno})")
+    except RecursionError:
+        raise argparse.ArgumentTypeError("not valid: the JSON is nested too deeply")
+    except ValueError as e:  # e.g. a number with more than 4,300 digits
+        raise argparse.ArgumentTypeError(f"not valid JSON ({_first_line(e)[:120]})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -547,7 +572,8 @@ def cmd_serve(app: App, args) -> int:
         print(text, file=sys.stderr)
 
     p = serve.plan(app, port=args.port, user=args.as_user, now=args.now, token=args.token,
-                   demo_contacts=args.demo_contacts, say=say)
+                   demo_contacts=args.demo_contacts, max_kernels=args.max_kernels,
+                   allow_hosts=args.allow_hosts, say=say)
     if p.demo is not None:
         say(f"demo database ready: {p.demo.contacts:,} contacts")
     if args.dry_run:
@@ -663,6 +689,8 @@ def cmd_import(app: App, args) -> int:
             mapping = json.loads(args.mapping)
         except json.JSONDecodeError as e:
             raise ValidationError(f"--mapping is not valid JSON: {e.msg}")
+        except (ValueError, RecursionError):  # thousands of digits, or nested too deeply
+            raise ValidationError("--mapping is not valid JSON")
         if not isinstance(mapping, dict):
             raise ValidationError('--mapping must be a JSON object: {"CSV heading": "property", ...}')
     progress = _rows_progress("importing") if sys.stderr.isatty() else None
@@ -714,7 +742,11 @@ def cmd_export(app: App, args) -> int:
         n = app.export_csv(sys.stdout, args.selection)
         print(f"exported {n:,} contacts", file=sys.stderr)
     else:
-        n = app.export_csv(args.output, args.selection)
+        try:
+            n = app.export_csv(args.output, args.selection)
+        except OSError as e:  # a folder, a missing folder, /proc/..., a full disk
+            from .domain.errors import ValidationError
+            raise ValidationError(f"cannot write {args.output}: {e.strerror or _first_line(e)}") from None
         print(f"exported {n:,} contacts to {args.output}")
     return 0
 

@@ -9,7 +9,9 @@ user and clock passed in environment variables. The Voila settings all live in
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import secrets
 import signal
 import socket
@@ -46,11 +48,21 @@ VOILA_SETTINGS: dict[str, object] = {
     "VoilaConfiguration.template": TEMPLATE,  # lab without CDN links
     "VoilaConfiguration.theme": "light",
     "VoilaConfiguration.show_tracebacks": False,  # errors are shown as messages, never tracebacks
-    # A kernel per page; those of closed pages go away after 10 idle minutes.
-    "MappingKernelManager.cull_idle_timeout": 600,
-    "MappingKernelManager.cull_interval": 60,
+    # A kernel per page, at most DEFAULT_MAX_KERNELS at once (--max-kernels); a page over
+    # the cap gets a sentence saying so (serve_kernels.py).
+    "VoilaConfiguration.multi_kernel_manager_class": "mcwidgets.serve_kernels.CappedKernelManager",
+    # The kernel of a closed page (no connection left) goes after a minute idle, checked
+    # every 15 s; an open page keeps its connection and so its kernel.
+    "MappingKernelManager.cull_idle_timeout": 60,
+    "MappingKernelManager.cull_interval": 15,
     "MappingKernelManager.cull_connected": False,
 }
+DEFAULT_MAX_KERNELS = 4
+# Names a browser may use in the Host header besides 127.0.0.1 (any loopback address is
+# accepted) and localhost: more with --allow-host. Anything else gets 403, which defeats
+# DNS rebinding; websockets must also come from the page's own origin (Origin == Host).
+LOCAL_HOSTNAMES = ("localhost",)
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
 
 
 @dataclass
@@ -66,9 +78,11 @@ class ServePlan:
 
 def voila_flags(settings: dict[str, object] | None = None) -> list[str]:
     flags = []
-    for key, value in (VOILA_SETTINGS if settings is None else settings).items():
+    for key, value in (voila_settings() if settings is None else settings).items():
         if isinstance(value, bool):
             value = "True" if value else "False"
+        elif isinstance(value, dict):  # traitlets reads "{...}" with ast.literal_eval: a Python literal,
+            value = repr(value)         # not JSON ("key=value" items would give strings: 'False' is true)
         elif isinstance(value, (list, tuple)):
             value = "[" + ",".join(repr(str(v)) for v in value) + "]"
         flags.append(f"--{key}={value}")
@@ -109,11 +123,49 @@ def resolve_user(app: App, user: str | None) -> str:
     return name
 
 
+def allowed_hosts(names=()) -> list[str]:
+    """The host names accepted in the Host header: localhost and ``names`` (--allow-host)
+    (loopback addresses such as 127.0.0.1 are always accepted)."""
+    hosts = list(LOCAL_HOSTNAMES)
+    for raw in names or ():
+        name = str(raw).strip().lower().rstrip(".")
+        try:
+            addr = ipaddress.ip_address(name.strip("[]"))
+        except ValueError:
+            addr = None
+        if addr is not None:
+            if addr.is_loopback:
+                continue  # always accepted
+            raise ValidationError(f"--allow-host {raw!r}: give a host name, not an IP address "
+                                  "(only loopback addresses are accepted as such)")
+        if not _HOST_NAME.match(name):
+            raise ValidationError(f"--allow-host {str(raw)[:80]!r} is not a host name "
+                                  "(e.g. dashboard.example.com, without scheme or port)")
+        if name not in hosts:
+            hosts.append(name)
+    return hosts
+
+
+def voila_settings(*, max_kernels: int = DEFAULT_MAX_KERNELS, allow_hosts=()) -> dict[str, object]:
+    """VOILA_SETTINGS plus the per-start ones: the kernel cap and the accepted hosts."""
+    if max_kernels < 1:
+        raise ValidationError(f"--max-kernels must be at least 1 (got {max_kernels})")
+    return {
+        **VOILA_SETTINGS,
+        "CappedKernelManager.max_kernels": max_kernels,
+        # Voila itself sets allow_remote_access=True (any Host); these settings are
+        # applied after its own, so the Host check of Jupyter server is back on.
+        "Voila.tornado_settings": {"allow_remote_access": False, "local_hostnames": allowed_hosts(allow_hosts)},
+    }
+
+
 def plan(app: App, *, port: int = DEFAULT_PORT, user: str | None = None, now=None, token: bool = False,
-         demo_contacts: int = DEMO_CONTACTS, say=print) -> ServePlan:
+         demo_contacts: int = DEMO_CONTACTS, max_kernels: int = DEFAULT_MAX_KERNELS, allow_hosts=(),
+         say=print) -> ServePlan:
     """Prepare the store and build the Voila command, without starting it."""
     if not 0 < port < 65536:
         raise ValidationError(f"bad port {port} (1-65535)")
+    settings = voila_settings(max_kernels=max_kernels, allow_hosts=allow_hosts)
     require_kernel()  # before creating data or announcing a URL: no kernel, no dashboard
     demo = ensure_data(app, demo_contacts, say=say)
     name = resolve_user(app, user)
@@ -128,7 +180,7 @@ def plan(app: App, *, port: int = DEFAULT_PORT, user: str | None = None, now=Non
     env["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATES_ROOT)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p])
     env.pop("JUPYTER_TOKEN", None)
     env.pop("JUPYTER_TOKEN_FILE", None)
-    argv = [sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={port}", *voila_flags()]
+    argv = [sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={port}", *voila_flags(settings)]
     url = f"http://{HOST}:{port}/"
     if token:
         secret = secrets.token_urlsafe(24)

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import math
+import reprlib
 import string
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -60,6 +61,7 @@ MAX_VALUES = 1_000
 MAX_DAYS = 36_500  # a hundred years: anything larger is a typo
 MIN_DATE = date(1900, 1, 1)  # keeps day arithmetic and UTC conversion in range
 MAX_DATE = date(9998, 12, 31)
+MAX_NUMBER = 10**100  # the SQL compiler clamps large numbers; beyond this, refuse (10**5000 breaks str())
 
 # --- operators ---------------------------------------------------------------------
 
@@ -245,6 +247,25 @@ def _json_value(value: Any) -> Any:
 
 # --- parsing and validation --------------------------------------------------------
 
+# Bad input is quoted in error messages, but short: never a dump of a huge or deeply
+# nested value (a plain repr of one recurses, or runs to megabytes).
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 2, 40, 40, 40
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 4
+
+
+def _shown(raw: Any) -> str:
+    """A short repr of any input value, for an error message."""
+    try:
+        return _REPR.repr(raw)
+    except (ValueError, RecursionError):  # an int of more than 4,300 digits, a deep object
+        return "a number with thousands of digits" if isinstance(raw, int) else "a deeply nested value"
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0][:200] if text else type(e).__name__
+
 
 def parse_filter(data: dict | str | Filter) -> Filter:
     """Validate the filter JSON (a dict, or JSON text) into a ``Filter``.
@@ -257,8 +278,10 @@ def parse_filter(data: dict | str | Filter) -> Filter:
     if isinstance(data, (str, bytes)):
         try:
             data = json.loads(data)
-        except ValueError as e:
-            raise ValidationError(f"the filter is not valid JSON: {e}") from None
+        except RecursionError:
+            raise ValidationError("the filter is not valid: it is nested too deeply") from None
+        except ValueError as e:  # JSONDecodeError, or a number with thousands of digits
+            raise ValidationError(f"the filter is not valid JSON: {_first_line(e)}") from None
     if not isinstance(data, dict):
         raise ValidationError(
             f'a filter must be a JSON object like {{"filterGroups": [...]}}, '
@@ -277,7 +300,7 @@ def parse_filter(data: dict | str | Filter) -> Filter:
 def _refuse_unknown_keys(data: dict, allowed: set[str], where: str) -> None:
     unknown = sorted(str(k) for k in data if k not in allowed)
     if unknown:
-        raise ValidationError(f"{where}: unknown key {unknown[0]!r} "
+        raise ValidationError(f"{where}: unknown key {_shown(unknown[0])} "
                               f"(expected {', '.join(sorted(allowed))})")
 
 
@@ -321,7 +344,7 @@ def _parse_property(name: Any, where: str) -> Property:
         raise ValidationError(f"{where}: propertyName is missing")
     prop = PROPERTIES.get(name.strip().lower())
     if prop is None:
-        raise ValidationError(f"{where}: unknown property {name!r}")
+        raise ValidationError(f"{where}: unknown property {_shown(name)}")
     return prop
 
 
@@ -330,7 +353,7 @@ def _parse_operator(operator: Any, prop: Property, where: str) -> str:
         raise ValidationError(f"{where}: operator is missing for property {prop.name!r}")
     op = operator.strip().upper()
     if op not in OPERATORS:
-        raise ValidationError(f"{where}: unknown operator {operator!r} "
+        raise ValidationError(f"{where}: unknown operator {_shown(operator)} "
                               f"for property {prop.name!r}")
     if op not in prop.operators:
         raise ValidationError(
@@ -392,7 +415,7 @@ def _parse_one(raw: Any, prop: Property, op: str) -> Any:
 
 def _parse_text(raw: Any, empty_ok: bool) -> str:
     if not isinstance(raw, str):
-        raise ValidationError(f"{raw!r} is not text")
+        raise ValidationError(f"{_shown(raw)} is not text")
     if not raw and not empty_ok:
         # "contains ''" would match every known value: surely not what was meant.
         raise ValidationError("needs a non-empty text")
@@ -401,7 +424,7 @@ def _parse_text(raw: Any, empty_ok: bool) -> str:
 
 def _parse_number(raw: Any) -> int | float:
     if isinstance(raw, bool):  # bool is an int subclass: refuse it explicitly
-        raise ValidationError(f"{raw!r} is not a number")
+        raise ValidationError(f"{_shown(raw)} is not a number")
     if isinstance(raw, str):
         text = raw.strip()
         try:
@@ -410,9 +433,13 @@ def _parse_number(raw: Any) -> int | float:
             try:
                 raw = float(text)
             except ValueError:
-                raise ValidationError(f"{raw!r} is not a number") from None
-    if not isinstance(raw, (int, float)) or not math.isfinite(raw):
-        raise ValidationError(f"{raw!r} is not a number")
+                raise ValidationError(f"{_shown(raw)} is not a number") from None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        if not -MAX_NUMBER <= raw <= MAX_NUMBER:
+            raise ValidationError(f"{_shown(raw)} is out of range (at most 10^100 either way)")
+        return raw
+    if not isinstance(raw, float) or not math.isfinite(raw):
+        raise ValidationError(f"{_shown(raw)} is not a number")
     return raw
 
 
@@ -424,7 +451,7 @@ def _parse_date(raw: Any) -> date:
     elif isinstance(raw, str):
         day = _date_from_text(raw)
     else:
-        raise ValidationError(f"{raw!r} is not a date (use YYYY-MM-DD)")
+        raise ValidationError(f"{_shown(raw)} is not a date (use YYYY-MM-DD)")
     if not MIN_DATE <= day <= MAX_DATE:
         raise ValidationError(f"{day.isoformat()} is out of range "
                               f"({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})")
@@ -443,7 +470,7 @@ def _date_from_text(raw: str) -> date:
             return datetime.fromisoformat(text).date()
     except ValueError:
         pass
-    raise ValidationError(f"{raw!r} is not a date (use YYYY-MM-DD)")
+    raise ValidationError(f"{_shown(raw)} is not a date (use YYYY-MM-DD)")
 
 
 def _parse_days(raw: Any) -> int:
@@ -454,7 +481,7 @@ def _parse_days(raw: Any) -> int:
         days = int(raw)
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DAYS:
         raise ValidationError(
-            f"{raw!r} is not a whole number of days from 0 to {MAX_DAYS:,}")
+            f"{_shown(raw)} is not a whole number of days from 0 to {MAX_DAYS:,}")
     return days
 
 
@@ -463,18 +490,20 @@ def _parse_bool(raw: Any) -> bool:
         return raw
     if isinstance(raw, str) and raw.strip().lower() in ("true", "false"):
         return raw.strip().lower() == "true"
-    raise ValidationError(f"{raw!r} is not true or false")
+    raise ValidationError(f"{_shown(raw)} is not true or false")
 
 
 def _parse_enum(raw: Any, prop: Property) -> str:
     if not isinstance(raw, str):
-        raise ValidationError(f"{raw!r} is not one of: {', '.join(prop.choices)}")
+        raise ValidationError(f"{_shown(raw)} is not one of: {', '.join(prop.choices)}")
+    if len(raw) > 200:  # the parsers' own messages quote the whole input
+        raise ValidationError(f"{_shown(raw)} is not one of: {', '.join(prop.choices)}")
     return _ENUM_PARSERS[prop.name](raw).value  # raises ValidationError on unknown
 
 
 def _parse_list_name(raw: Any) -> str:
     if not isinstance(raw, str) or not raw.strip():
-        raise ValidationError(f"{raw!r} is not a list name")
+        raise ValidationError(f"{_shown(raw)} is not a list name")
     return raw.strip()
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from .errors import ValidationError
 
 MAX_IDS = 1_000_000
+MAX_ID = 2**31 - 1  # ids are SQL INTEGER: 32 bits on PostgreSQL
 
 
 ALL_CONTACTS_FILTER = {"filterGroups": []}
@@ -88,6 +89,8 @@ def _as_ids(values) -> list[int]:
             raise ValidationError(f"contact id {v!r} is not a whole number")
         if i <= 0:
             raise ValidationError(f"contact id {i} is not valid")
+        if i > MAX_ID:
+            raise ValidationError(f"contact id {i} is too large (at most {MAX_ID})")
         out.append(i)
     if len(out) > MAX_IDS:
         raise ValidationError(f"too many contact ids ({len(out):,}; at most {MAX_IDS:,}): use a filter")
@@ -109,6 +112,7 @@ def parse_ids(text: str) -> tuple[int, ...]:
                 raise ValidationError(f"bad id range {part!r}")
             if b < a or b - a > MAX_IDS:
                 raise ValidationError(f"bad id range {part!r}")
+            _as_ids([a, b])  # both ends must be valid contact ids
             ids.extend(range(a, b + 1))
         else:
             ids.extend(_as_ids([part]))

@@ -30,7 +30,9 @@ def test_fresh_database_gets_the_demo_and_the_first_admin(sqlite_url, capsys):
     argv = plan["argv"]
     assert argv[1:3] == ["-m", "voila"] and Path(argv[3]) == serve.NOTEBOOK and serve.NOTEBOOK.exists()
     for flag in ("--port=8866", "--Voila.ip=127.0.0.1", "--VoilaConfiguration.show_tracebacks=False",
-                 "--MappingKernelManager.cull_idle_timeout=600", "--MappingKernelManager.cull_interval=60",
+                 "--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=15",
+                 "--MappingKernelManager.cull_connected=False", "--CappedKernelManager.max_kernels=4",
+                 "--VoilaConfiguration.multi_kernel_manager_class=mcwidgets.serve_kernels.CappedKernelManager",
                  "--VoilaConfiguration.template=mcwidgets", "--Voila.open_browser=False"):
         assert flag in argv
     assert not any("token" in a for a in argv)
@@ -103,3 +105,33 @@ def test_the_notebook_is_packaged_small_and_without_outputs():
     assert all(not c.get("outputs") for c in code) and "widgets" not in nb.metadata
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["mcwidgets"]
     assert "notebooks/*.ipynb" in data and "share/jupyter/voila/templates/mcwidgets/*" in data
+
+
+def tornado_settings(argv) -> dict:
+    import ast
+
+    flag = next(a for a in argv if a.startswith("--Voila.tornado_settings="))
+    return ast.literal_eval(flag.split("=", 1)[1])  # how traitlets reads a Dict on the command line
+
+
+def test_only_local_hosts_by_default(ctx, sqlite_url, capsys):
+    code, plan, err = dry_run(capsys, sqlite_url)
+    assert code == 0, err
+    assert tornado_settings(plan["argv"]) == {"allow_remote_access": False, "local_hostnames": ["localhost"]}
+
+
+def test_allow_host_and_max_kernels(ctx, sqlite_url, capsys):
+    code, plan, err = dry_run(capsys, sqlite_url, "--allow-host", "Dash.Example.com", "--allow-host", "intranet",
+                              "--allow-host", "127.0.0.1", "--max-kernels", "9")
+    assert code == 0, err
+    assert tornado_settings(plan["argv"])["local_hostnames"] == ["localhost", "dash.example.com", "intranet"]
+    assert "--CappedKernelManager.max_kernels=9" in plan["argv"]
+
+
+def test_bad_allow_host_and_max_kernels_are_one_line_errors(ctx, sqlite_url, capsys):
+    for args, words in ((("--allow-host", "http://evil.example/"), "is not a host name"),
+                        (("--allow-host", "evil.example:80"), "is not a host name"),
+                        (("--allow-host", "192.168.1.9"), "not an IP address"),
+                        (("--max-kernels", "0"), "at least 1")):
+        code, _, err = dry_run(capsys, sqlite_url, *args)
+        assert code == 1 and words in err and len(err.strip().splitlines()) == 1, err
