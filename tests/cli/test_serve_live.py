@@ -25,6 +25,10 @@ import pytest
 
 from mcwidgets.app import App
 
+# A real Voila and its kernels (other processes, with clocks of their own): not part of
+# the far-off-date run, which is for code that the clock is passed to.
+pytestmark = pytest.mark.e2e
+
 NOW = "2026-11-26T12:00:00+00:00"
 ALLOWED = "dash.example.test"
 
