@@ -101,7 +101,7 @@ def test_undo_of_a_workflow_action(app, ctx, people):
     p = ActivityPanel(app)
     view = p.views[run.action_id]
     assert "Workflow: set as non-marketing" in view.cells["what"].value
-    assert "workflow &#x27;Dutch out&#x27;" in view.cells["who"].value
+    assert "workflow &#39;Dutch out&#39;" in view.cells["who"].value
     view.undo.click()
     p.confirm.buttons["yes"].click()
     assert all(state_of(ctx, c) == ("marketing", False) for c in people)
@@ -220,6 +220,6 @@ def test_a_tier_raise_is_listed_in_the_activity(app):
     p = ActivityPanel(app)
     (view,) = [v for v in p.views.values() if v.row.kind == "tier_raised"]
     assert "Contact tier raised" in view.cells["what"].value and ">alice<" in view.cells["who"].value
-    assert ("Tier raised from 1 to 2 by alice&#x27;s bulk action setting 2 contacts as marketing"
+    assert ("Tier raised from 1 to 2 by alice&#39;s bulk action setting 2 contacts as marketing"
             in view.cells["description"].value)
     assert view.row.details["action_id"] == result.action_id and not shown(view.undo)

@@ -227,7 +227,7 @@ def test_invalid_input_is_shown_inline_and_filter_keeps_last_valid(app, people):
     assert b.sentence.value == "" and b.count_html.value == ""  # they describe the last valid filter
     row.value_widget.value = "N"
     assert b.valid and b.error.value == ""
-    assert "Country contains &#x27;N&#x27;" in b.sentence.value and b.count == 2
+    assert "Country contains &#39;N&#39;" in b.sentence.value and b.count == 2
     assert 'data-value="2"' in b.count_html.value
 
     row.property.value = "id"

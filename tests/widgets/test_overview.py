@@ -203,7 +203,7 @@ def test_tier_event_is_shown_until_an_admin_acknowledges_it(app, clock):
     assert (result.tier_before, result.tier_after) == (1, 3)
     html = panel.tier_events.value
     assert 'data-count="1"' in html and panel.tier_box.layout.display is None
-    assert "Tier raised from 1 to 3 on 3 Jun 2026 by alice&#x27;s bulk action setting 3 contacts as marketing" in html
+    assert "Tier raised from 1 to 3 on 3 Jun 2026 by alice&#39;s bulk action setting 3 contacts as marketing" in html
     assert panel.ack_button.layout.display is None  # admin
     panel.ack_button.click()
     assert panel.tier_events.value == "" and panel.tier_box.layout.display == "none"

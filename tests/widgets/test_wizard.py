@@ -206,7 +206,7 @@ def test_update_reports_service_errors_readably(app, ctx, people):
     assert w.result is None and "The update failed" in w.message.value and "Temp" in w.message.value
     assert not w.update_button.disabled and all_states(ctx) == before
     w.go(4)  # re-reading the review: the forecast fails, shown as a message
-    assert "No list named &#x27;Temp&#x27;" in w.message.value and "mcw-error" in w.message.value
+    assert "No list named &#39;Temp&#39;" in w.message.value and "mcw-error" in w.message.value
     assert w.update_button.disabled
     w.review_back.click()  # the lists step reads the lists again: the deleted one is gone
     assert w.lists.options == () and w.lists.value == ()
