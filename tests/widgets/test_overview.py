@@ -111,7 +111,7 @@ def test_dashboard_header_escapes_account_and_user_names(ctx):
     admin.add_user("<b>eve</b>")
     dash = build_dashboard(App(ctx, "<b>eve</b>"))
     head = dash.header.value
-    assert "<img" not in head and "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;Acme &amp; Co" in head
+    assert "<img" not in head and "&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;Acme &amp; Co" in head
     assert "<b>eve</b>" not in head and "&lt;b&gt;eve&lt;/b&gt;" in head
     assert 'class="mcw-role">user<' in head
 

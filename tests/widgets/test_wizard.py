@@ -267,21 +267,6 @@ def test_service_refuses_an_empty_selection(app, ctx, people):
     assert all_states(ctx) == before
 
 
-def test_threaded_update_runs_off_the_click(app, ctx, people):
-    import time
-
-    w = wizard(app, threaded=True)
-    w.go(2)
-    w.unengaged_next.click()
-    w.filters_skip.click()
-    w.update_button.click()
-    deadline = time.monotonic() + 10
-    while w.result is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert w.result is not None and w.result.changed == 4
-    assert state_of(ctx, people["hb"]) == ("marketing", True)
-
-
 def test_the_dashboard_tab_is_the_wizard(app):
     from mcwidgets.dashboard import build_dashboard
 
