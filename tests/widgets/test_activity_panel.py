@@ -21,9 +21,7 @@ def app(ctx):
     return App(ctx, "admin")
 
 
-@pytest.fixture
-def people(ctx):
-    return [make_contact(ctx, "marketing", i, country="NL" if i < 3 else "DE") for i in range(5)]
+PEOPLE = [("marketing", i, {"country": "NL" if i < 3 else "DE"}) for i in range(5)]  # the people fixture
 
 
 def data_value(html: str, cls: str) -> str:
@@ -118,6 +116,21 @@ def test_undo_after_the_update_date_is_refused_readably(app, ctx, clock, people)
     assert "mcw-error" in p.message.value and "the update date (2026-12-26) has passed" in p.message.value
     assert state_of(ctx, people[0]) == ("non_marketing", False)
     assert "Update date" in p.views[p.loaded[0].id].cells["what"].value
+
+
+def test_undo_is_offered_only_while_the_service_would_accept_it(app, ctx, clock, people):
+    """Issue 13 item 3: the panel asks the service's rule (ActionRow.undoable), so an
+    action whose update date passed, or that was undone, offers no Undo."""
+    first = app.set_non_marketing(people[:1])
+    second = app.set_non_marketing(people[1:2])
+    p = ActivityPanel(app)
+    assert shown(p.views[first.action_id].undo) and shown(p.views[second.action_id].undo)
+    app.undo(first.action_id)
+    assert not shown(p.views[first.action_id].undo) and shown(p.views[second.action_id].undo)
+    clock.set(datetime(2026, 12, 27, 9, 0, tzinfo=UTC))
+    app.rollover()
+    assert not shown(p.views[second.action_id].undo)
+    assert not shown(ActivityPanel(app).views[second.action_id].undo)
 
 
 def test_a_user_without_the_permission_sees_no_undo_and_a_forced_undo_is_refused(app, ctx, people):
