@@ -35,13 +35,14 @@ def validate_price_table(raw) -> dict[str, dict[str, float]]:
             try:
                 t = int(str(tier).replace(",", "").replace("_", ""))
             except ValueError:
-                raise ValidationError(f"the price table, {edition}: {str(tier)[:40]!r} is not a tier (a whole number of contacts)")
+                raise ValidationError(f"the price table, {edition}: {str(tier)[:40]!r} is not a tier (a whole "
+                                      "number of contacts)")
             if t <= 0:
                 raise ValidationError(f"the price table, {edition}: the tier {tier!r} must be positive")
             if (isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0
                     or not math.isfinite(price)):
-                raise ValidationError(f"the price table, {edition}, tier {t:,}: the price {str(price)[:40]!r} must be a number "
-                                      "of 0 or more")
+                raise ValidationError(f"the price table, {edition}, tier {t:,}: the price {str(price)[:40]!r} "
+                                      "must be a number of 0 or more")
             table[edition][str(t)] = price
     return table
 

@@ -24,7 +24,7 @@ from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.filters import describe_filter
 from ..domain.forecast import Forecast
 from ..domain.selection import Selection
-from ..domain.workflows import DEFAULT_SPIKE_LIMIT, effective_spike_limit  # noqa: F401 (DEFAULT_SPIKE_LIMIT re-exported)
+from ..domain.workflows import DEFAULT_SPIKE_LIMIT, effective_spike_limit  # noqa: F401 (re-exported)
 from ..store.importing import release_held_rows
 from ..store.models import Account, Contact, HeldAction, Workflow, WorkflowEnrollment
 from ..store.selection import selection_where

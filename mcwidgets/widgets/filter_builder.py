@@ -18,7 +18,6 @@ Stable CSS classes for browser tests: ``mcw-fb`` (root), ``mcw-fb-group``,
 
 from __future__ import annotations
 
-import logging
 import threading
 from contextlib import contextmanager
 
@@ -27,9 +26,8 @@ import traitlets
 
 from ..domain.filters import MAX_FILTERS_PER_GROUP, MAX_GROUPS, describe_filter
 from . import filter_model as fm
-from .panel_kit import html, num, style
+from .panel_kit import html, log_failure, num, style
 
-log = logging.getLogger(__name__)
 
 def _cls(widget: widgets.Widget, *names: str) -> widgets.Widget:
     for name in names:
@@ -238,7 +236,7 @@ class FilterBuilder(widgets.VBox):
             try:
                 self._list_names = [info.name for info in self.app.lists()]
             except Exception as e:  # a view must still open; the row says there are no lists
-                log.warning("could not read the lists: %s", e)
+                log_failure("could not read the lists", e)
                 self._list_names = []
         return self._list_names
 
