@@ -65,7 +65,7 @@ def test_one_stylesheet_shipped_as_a_static_file():
     text = resources.files("mcwidgets.widgets").joinpath("static/mcwidgets.css").read_text()
     assert kit.stylesheet() == text and ".mcw-wz-steps" in text and ".mcw-more-menu" in text
     # the class names two panels use are only styled inside their panel: no rule depends on tab order
-    for cls in ("mcw-confirm", "mcw-section-title", "mcw-confirm-title", "mcw-confirm-text"):
+    for cls in ("mcw-confirm", "mcw-section-title", "mcw-confirm-title", "mcw-confirm-text", "mcw-held"):
         bare = re.findall(rf"(?m)^\s*(?:[a-z]+)?\.{cls}\b", text)
         assert not bare, f"unscoped rule for .{cls}: {bare}"
     assert len(re.findall(r"@keyframes mcw-spin", text)) == 1
