@@ -22,8 +22,7 @@ from .widgets.activity_panel import ActivityPanel
 from .widgets.settings_panel import SettingsPanel
 from .widgets.workflows_panel import WorkflowsPanel
 from .widgets.wizard import MarketingContactsWizard
-from .widgets.logs import first_line, log_exception
-from .widgets.theme import error_html, esc, style
+from .widgets.panel_kit import day, error_html, first_line, html, log_failure, style
 
 ENV_DATABASE_URL = "MCWIDGETS_DATABASE_URL"
 ENV_NOW = "MCWIDGETS_NOW"
@@ -34,7 +33,7 @@ TabFactory = Callable[[App], widgets.Widget]
 def placeholder(text: str) -> TabFactory:
     """A factory for a tab whose panel is still to come."""
     def build(app: App) -> widgets.Widget:
-        w = widgets.HTML(f'<div class="mcw-placeholder">{esc(text)}</div>')
+        w = widgets.HTML(html('<div class="mcw-placeholder">{}</div>', text))
         w.add_class("mcw-placeholder-panel")
         return w
     return build
@@ -79,20 +78,18 @@ class Dashboard(widgets.VBox):
         info = self.app.account()
         user = self.app.user
         role = next((u.role for u in self.app.users() if u.name == user), None) if user else None
-        who = (f'Signed in as <strong class="mcw-user">{esc(user)}</strong>'
-               f'<span class="mcw-role">{esc(role or "unknown user")}</span>' if user
-               else '<span class="mcw-user mcw-no-user">No user: read-only</span>')
-        return (f'<div class="mcw-header">'
-                f'<div><span class="mcw-account-name">{esc(info.name)}</span>'
-                f'<span class="mcw-subtitle">Marketing contacts · {esc(info.today.strftime("%d %b %Y").lstrip("0"))}'
-                f'</span></div>'
-                f'<div class="mcw-who">{who}</div></div>')
+        who = (html('Signed in as <strong class="mcw-user">{}</strong><span class="mcw-role">{}</span>', user,
+                    role or "unknown user") if user
+               else html('<span class="mcw-user mcw-no-user">No user: read-only</span>'))
+        return html('<div class="mcw-header"><div><span class="mcw-account-name">{}</span>'
+                    '<span class="mcw-subtitle">Marketing contacts · {}</span></div>'
+                    '<div class="mcw-who">{}</div></div>', info.name, day(info.today), who)
 
     def _refresh_header(self) -> None:
         try:
             self.header.value = self._header_html()
-        except Exception:  # the header is cosmetic; never break an action over it
-            log_exception("dashboard header refresh failed")
+        except Exception as e:  # the header is cosmetic; never break an action over it
+            log_failure("dashboard header refresh failed", e)
 
     def _ensure_built(self, index: int) -> widgets.Widget:
         title, factory = self.tab_specs[index]
@@ -100,7 +97,7 @@ class Dashboard(widgets.VBox):
             try:
                 panel = factory(self.app)
             except Exception as e:
-                log_exception(f"building the {title} tab failed")
+                log_failure(f"building the {title} tab failed", e)
                 panel = widgets.HTML(error_html(f"The {title} tab could not be built: {first_line(e)}"))
             self.panels[title] = panel
             self._slots[index].children = [panel]
@@ -140,5 +137,5 @@ def dashboard_from_env(environ=None) -> widgets.Widget:
         app.status()
         return build_dashboard(app)
     except Exception as e:
-        log_exception("the dashboard could not be opened")
+        log_failure("the dashboard could not be opened", e)
         return widgets.HTML(error_html(f"The dashboard could not be opened: {first_line(e)}"))

@@ -28,6 +28,17 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """What a forecast table shows in one column."""
+
+    marketing: int
+    pending: int
+    non_marketing: int
+    tier: int
+    cost: float | None = None
+
+
+@dataclass(frozen=True)
 class Side:
     """Counts and tier at one moment, before or after the action."""
 
@@ -39,6 +50,18 @@ class Side:
     tier_at_update: int
     cost: float | None = None
     cost_at_update: float | None = None
+
+    def now(self) -> Figures:
+        return Figures(self.marketing, self.pending, self.non_marketing, self.tier, self.cost)
+
+    def at_update(self) -> Figures:
+        """After the next update date: the pending contacts have become non-marketing."""
+        return Figures(self.marketing_at_update, 0, self.non_marketing + self.pending, self.tier_at_update,
+                       self.cost_at_update)
+
+
+# The columns a forecast table can show (see Forecast.columns).
+NOW, AFTER, AT_UPDATE, AT_UPDATE_WITHOUT = "now", "after", "at-update", "at-update-without"
 
 
 @dataclass(frozen=True)
@@ -61,6 +84,12 @@ class Forecast:
     def saving_at_update(self) -> int:
         """Marketing contacts fewer after the next update date thanks to the action."""
         return self.before.marketing_at_update - self.after.marketing_at_update
+
+    def columns(self) -> dict[str, Figures]:
+        """The figures before the action, right after it, after the next update date
+        with it, and after that date without it."""
+        return {NOW: self.before.now(), AFTER: self.after.now(), AT_UPDATE: self.after.at_update(),
+                AT_UPDATE_WITHOUT: self.before.at_update()}
 
     def as_json(self) -> dict:
         from dataclasses import asdict

@@ -8,6 +8,15 @@ from .errors import ValidationError
 from .filters import Filter, parse_filter
 from .status import Status
 
+# A workflow run or import that would set more contacts than this as marketing at
+# once is held for an admin's approval, unless the account sets its own limit.
+DEFAULT_SPIKE_LIMIT = 10_000
+
+
+def effective_spike_limit(configured: int | None) -> int:
+    """The spike limit in force: the account's, or the default when it sets none."""
+    return DEFAULT_SPIKE_LIMIT if configured is None else configured
+
 
 @dataclass(frozen=True)
 class WorkflowDefinition:

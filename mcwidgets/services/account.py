@@ -11,6 +11,8 @@ from ..domain import tiers
 from ..domain.actors import Actor
 from ..domain.billing import Billing, BillingPeriod, as_utc, local_date
 from ..domain.errors import ValidationError
+from ..domain.prices import validate_price_table
+from ..domain.workflows import effective_spike_limit
 from ..store import queries
 from ..store.models import Account
 from .context import Context
@@ -33,6 +35,11 @@ class AccountInfo:
     spike_limit: int | None
     price_table: dict | None
     setting_up: bool = False  # no update date processed yet: a lower tier that fits applies at once
+
+    @property
+    def effective_spike_limit(self) -> int:
+        """The spike limit in force (the default when the account sets none)."""
+        return effective_spike_limit(self.spike_limit)
 
 
 def billing_of(account: Account) -> Billing:
@@ -121,6 +128,8 @@ def configure(ctx: Context, actor: Actor, *, billing: str | None = None, start: 
     from . import settings_audit
     from .rollover import action_session
 
+    if price_table is not None:
+        price_table = validate_price_table(price_table)  # refused before anything is stored
     with action_session(ctx) as session:
         require_admin(session, actor, "change the account settings")
         now = ctx.now()

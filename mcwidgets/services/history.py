@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain.errors import NotFound
+from ..domain.undo import can_undo
 from ..store.models import Action, AuditEvent, Contact
 from .context import Context
 
@@ -37,6 +38,7 @@ class ActionRow:
     changed: int
     undone_by: int | None
     details: dict | None
+    undoable: bool = False  # Undo would be accepted now (domain.undo): the views offer it then
 
 
 def contact_history(ctx: Context, contact_id: int) -> list[HistoryEntry]:
@@ -58,7 +60,8 @@ def list_actions(ctx: Context, limit: int = 50, before_id: int | None = None) ->
         q = select(Action).order_by(Action.id.desc()).limit(max(1, min(limit, 1000)))
         if before_id is not None:
             q = q.where(Action.id < before_id)
-        return [action_row(a) for a in session.scalars(q)]
+        last_rollover = _last_rollover_id(session)
+        return [action_row(a, last_rollover) for a in session.scalars(q)]
 
 
 def get_action(ctx: Context, action_id: int) -> ActionRow:
@@ -66,9 +69,15 @@ def get_action(ctx: Context, action_id: int) -> ActionRow:
         a = session.get(Action, action_id)
         if a is None:
             raise NotFound(f"no action with id {action_id}")
-        return action_row(a)
+        return action_row(a, _last_rollover_id(session))
 
 
-def action_row(a: Action) -> ActionRow:
+def _last_rollover_id(session) -> int | None:
+    return session.scalar(select(func.max(Action.id)).where(Action.kind == "rollover"))
+
+
+def action_row(a: Action, last_rollover_id: int | None = None) -> ActionRow:
+    """``last_rollover_id``: the newest processed update date; an action before it is past undoing."""
+    passed = last_rollover_id is not None and last_rollover_id > a.id
     return ActionRow(a.id, a.kind, a.actor_kind, a.actor_name, a.at, a.description, a.matched, a.changed,
-                     a.undone_by, a.details)
+                     a.undone_by, a.details, can_undo(a.kind, a.undone_by, passed))

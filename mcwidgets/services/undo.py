@@ -12,6 +12,7 @@ from sqlalchemy import and_, select
 
 from ..domain.actors import Actor
 from ..domain.errors import Conflict, NotFound
+from ..domain.undo import UNDOABLE_KINDS, undo_refusal
 from ..store.models import Action, Contact
 from ..store.transitions import apply_transition
 from .account import ensure_account
@@ -21,7 +22,7 @@ from .permissions import require_edit_marketing, require_user
 from .rollover import action_session
 from .status import ActionResult
 
-UNDOABLE = {"set_non_marketing", "wizard", "workflow_non_marketing"}
+UNDOABLE = UNDOABLE_KINDS  # the rule lives in domain.undo
 
 
 @retry_on_conflict
@@ -33,17 +34,14 @@ def undo(ctx: Context, actor: Actor, action_id: int) -> ActionResult:
         target = session.get(Action, action_id)
         if target is None:
             raise NotFound(f"no action with id {action_id}")
-        if target.kind not in UNDOABLE:
-            raise Conflict(f"action {action_id} ({target.kind}) cannot be undone: only actions that set "
-                           "contacts as non-marketing can")
-        if target.undone_by is not None:
-            raise Conflict(f"action {action_id} was already undone by action {target.undone_by}")
-        passed = session.scalar(select(Action.details).where(Action.kind == "rollover", Action.id > action_id)
-                                .order_by(Action.id).limit(1))
-        if passed is not None:
-            when = (passed or {}).get("update_date", "the update date")
-            raise Conflict(f"action {action_id} cannot be undone: the update date ({when}) has passed and "
-                           "its contacts are non-marketing now")
+        passed = None
+        if target.kind in UNDOABLE and target.undone_by is None:
+            details = session.scalar(select(Action.details).where(Action.kind == "rollover", Action.id > action_id)
+                                     .order_by(Action.id).limit(1))
+            passed = None if details is None else str((details or {}).get("update_date", "the update date"))
+        refusal = undo_refusal(action_id, target.kind, target.undone_by, passed)
+        if refusal is not None:
+            raise Conflict(refusal)
         now = ctx.now()
         action = start_action(session, "undo", actor, now, description=f"undo action {action_id}",
                               details={"undoes": action_id})

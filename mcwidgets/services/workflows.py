@@ -24,6 +24,7 @@ from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.filters import describe_filter
 from ..domain.forecast import Forecast
 from ..domain.selection import Selection
+from ..domain.workflows import DEFAULT_SPIKE_LIMIT, effective_spike_limit  # noqa: F401 (re-exported)
 from ..store.importing import release_held_rows
 from ..store.models import Account, Contact, HeldAction, Workflow, WorkflowEnrollment
 from ..store.selection import selection_where
@@ -35,7 +36,6 @@ from .forecast import forecast_where
 from .permissions import require_admin, require_edit_marketing
 from .rollover import action_session
 
-DEFAULT_SPIKE_LIMIT = 10_000
 E = WorkflowEnrollment
 
 
@@ -70,7 +70,7 @@ class DryRun:
 
 
 def spike_limit(account: Account) -> int:
-    return DEFAULT_SPIKE_LIMIT if account.spike_limit is None else account.spike_limit
+    return effective_spike_limit(account.spike_limit)
 
 
 # --- definitions -------------------------------------------------------------------

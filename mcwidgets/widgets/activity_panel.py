@@ -22,22 +22,28 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from ..domain.errors import ValidationError
+from ..domain.undo import can_undo
 from ..services.settings_audit import SETTINGS_KINDS  # no contact changes
-from ..services.undo import UNDOABLE
 from .panel_kit import (
+    Markup,
     Panel,
     button,
     buttons_row,
     current_user,
+    error_html,
+    html,
+    html_widget,
+    join,
+    note_html,
     num,
-    panel_style,
     plural,
     readable,
     section,
     show,
+    style,
     when,
 )
-from .theme import error_html, esc, style
 
 KIND_LABELS = {
     "set_marketing": "Set as marketing",
@@ -66,10 +72,6 @@ COLUMNS = ("When", "What", "Who", "Changed", "Description", "")
 GRID_COLUMNS = "150px 220px 170px 90px minmax(200px, 3fr) auto"
 PAGE_SIZE = 50
 
-CSS = """
-.mcw-act-table { width: 100%; }
-.mcw-act-history-box { gap: 6px; }
-"""
 
 
 # ---- plain functions: what the view shows -------------------------------------------
@@ -89,22 +91,23 @@ def who_label(actor_kind: str, actor: str) -> str:
 
 
 def is_undoable(row) -> bool:
-    """An action that set contacts as non-marketing and is not undone yet (the service
-    also refuses once the update date passed: it says so)."""
-    return row.kind in UNDOABLE and row.undone_by is None
+    """Whether Undo is offered for an action row: the service's answer (``ActionRow.undoable``,
+    which knows whether the update date passed), else the domain rule on what the row holds."""
+    undoable = getattr(row, "undoable", None)
+    return can_undo(row.kind, row.undone_by) if undoable is None else bool(undoable)
 
 
-def action_cells(row, tz: str) -> dict[str, str]:
-    """The table cells of one action (HTML, escaped), by column key."""
-    data = f'data-action="{int(row.id)}"'
+def action_cells(row, tz: str) -> dict[str, Markup]:
+    """The table cells of one action (HTML), by column key."""
+    a = int(row.id)
     return {
-        "when": f'<span {data} title="action #{int(row.id)}">{esc(when(row.at, tz))}</span>',
-        "what": f'<span {data} data-kind="{esc(row.kind)}">{esc(kind_label(row.kind))}</span>',
-        "who": f'<span {data}>{esc(who_label(row.actor_kind, row.actor))}</span>',
-        "changed": (f'<span {data} class="mcw-note">—</span>' if row.kind in SETTINGS_KINDS else
-                    f'<span {data}>{num(row.changed, "mcw-act-changed-value")}'
-                    f'<span class="mcw-note"> of {int(row.matched):,}</span></span>'),
-        "description": f'<span {data}>{esc(row.description)}</span>',
+        "when": html('<span data-action="{0}" title="action #{0}">{1}</span>', a, when(row.at, tz)),
+        "what": html('<span data-action="{}" data-kind="{}">{}</span>', a, row.kind, kind_label(row.kind)),
+        "who": html('<span data-action="{}">{}</span>', a, who_label(row.actor_kind, row.actor)),
+        "changed": (html('<span data-action="{}" class="mcw-note">—</span>', a) if row.kind in SETTINGS_KINDS else
+                    html('<span data-action="{}">{}<span class="mcw-note"> of {:,}</span></span>', a,
+                         num(row.changed, "mcw-act-changed-value"), int(row.matched))),
+        "description": html('<span data-action="{}">{}</span>', a, row.description),
     }
 
 
@@ -131,23 +134,21 @@ def yes_no(value: bool | None) -> str:
     return "—" if value is None else ("Yes" if value else "No")
 
 
-def history_html(contact: dict, entries, tz: str) -> str:
-    head = (f'<div class="mcw-note">History of contact <span class="mcw-act-history-contact" '
-            f'data-value="{int(contact["id"])}">#{int(contact["id"])} {esc(contact.get("email"))}</span>: '
-            f'now {esc(status_text(contact.get("marketing_status"), contact.get("pending_non_marketing")))}.</div>')
+def history_html(contact: dict, entries, tz: str) -> Markup:
+    head = html('<div class="mcw-note">History of contact <span class="mcw-act-history-contact" data-value="{0}">'
+                "#{0} {1}</span>: now {2}.</div>", int(contact["id"]), contact.get("email") or "",
+                status_text(contact.get("marketing_status"), contact.get("pending_non_marketing")))
     rows = history_rows(entries, tz)
     if not rows:
-        return head + '<div class="mcw-note">No status changes recorded.</div>'
-    body = "".join(f'<tr data-action="{esc(r["action_id"])}"><td>{esc(r["when"])}</td><td>{esc(r["action"])}</td>'
-                   f'<td>{esc(r["actor"])}</td><td>{esc(r["status"])}</td><td>{esc(r["pending"])}</td></tr>'
-                   for r in rows)
-    return (head + '<table class="mcw-table mcw-act-history-table"><tr><th>When</th><th>Action</th><th>By</th>'
-            "<th>Status (old → new)</th><th>Marketing until next update (old → new)</th></tr>" + body + "</table>")
+        return head + note_html("No status changes recorded.")
+    body = join(html('<tr data-action="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+                     r["action_id"], r["when"], r["action"], r["actor"], r["status"], r["pending"]) for r in rows)
+    return head + html('<table class="mcw-table mcw-act-history-table"><tr><th>When</th><th>Action</th><th>By</th>'
+                       "<th>Status (old → new)</th><th>Marketing until next update (old → new)</th></tr>{}</table>",
+                       body)
 
 
 def parse_contact_id(text) -> int:
-    from ..domain.errors import ValidationError
-
     value = str(text or "").strip().lstrip("#")
     if not value.isdigit():
         raise ValidationError("enter a contact id (a whole number, e.g. 42)")
@@ -162,8 +163,8 @@ class ActionRowView:
     def __init__(self, row, tz: str, can_undo: bool):
         self.row = row
         self.cells: dict[str, widgets.HTML] = {}
-        for key, html in action_cells(row, tz).items():
-            cell = widgets.HTML(html)
+        for key, value in action_cells(row, tz).items():
+            cell = widgets.HTML(value)
             cell.add_class("mcw-cell")
             cell.add_class("mcw-act-row")
             cell.add_class(f"mcw-act-{key}")
@@ -171,8 +172,8 @@ class ActionRowView:
         self.undo = button("Undo", "mcw-act-undo", "warning",
                            tooltip="Put the contacts it set as non-marketing back as marketing contacts")
         show(self.undo, can_undo and is_undoable(row))
-        undone = (f'<span class="mcw-badge mcw-badge-undone mcw-act-undone" data-value="{int(row.undone_by)}">'
-                  f"undone by #{int(row.undone_by)}</span>" if row.undone_by is not None else "")
+        undone = (html('<span class="mcw-badge mcw-badge-undone mcw-act-undone" data-value="{0}">undone by #{0}'
+                       "</span>", int(row.undone_by)) if row.undone_by is not None else "")
         self.undone = widgets.HTML(undone)
         self.tail = buttons_row(self.undo, self.undone)
         self.tail.add_class("mcw-cell")
@@ -186,8 +187,8 @@ class ActionRowView:
 class ActivityPanel(Panel):
     """See the module docstring. ``page_size`` actions are read at a time."""
 
-    def __init__(self, app, *, page_size: int = PAGE_SIZE, threaded: bool = False):
-        super().__init__(app, "mcw-activity", threaded=threaded)
+    def __init__(self, app, *, page_size: int = PAGE_SIZE):
+        super().__init__(app, "mcw-activity")
         self.page_size = page_size
         self.loaded: list = []  # ActionRows shown, newest first
         self.more = True  # older actions may exist
@@ -201,8 +202,7 @@ class ActivityPanel(Panel):
         self.table = widgets.GridBox([], layout=widgets.Layout(grid_template_columns=GRID_COLUMNS, width="100%"))
         self.table.add_class("mcw-grid")
         self.table.add_class("mcw-act-table")
-        self.empty = widgets.HTML('<div class="mcw-note">No actions yet.</div>')
-        self.empty.add_class("mcw-act-empty")
+        self.empty = html_widget("mcw-act-empty", note_html("No actions yet."))
         self.more_button = button("Load more", "mcw-act-more", tooltip="Show older actions")
         self.more_button.on_click(lambda _b: self.load_more())
 
@@ -218,13 +218,11 @@ class ActivityPanel(Panel):
         history_box = widgets.VBox([buttons_row(self.contact_id, self.history_button), self.history])
         history_box.add_class("mcw-act-history-box")
 
-        self.children = [style(), panel_style(),
-                         widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(height="0px", margin="0")),
-                         section("Actions", "mcw-act-title"),
-                         widgets.HTML('<div class="mcw-note">Every change of marketing contact status, and of '
-                                      "users, permissions, default statuses and account settings, newest "
-                                      "first. An action that set contacts as non-marketing can be undone while "
-                                      "they are still pending (before the update date).</div>"),
+        self.children = [style(), section("Actions", "mcw-act-title"),
+                         widgets.HTML(note_html("Every change of marketing contact status, and of users, "
+                                                "permissions, default statuses and account settings, newest first. "
+                                                "An action that set contacts as non-marketing can be undone while "
+                                                "they are still pending (before the update date).")),
                          self.confirm, self.progress, self.message, self.table, self.empty,
                          buttons_row(self.more_button),
                          section("Contact history", "mcw-act-history-title"), history_box]
@@ -270,7 +268,7 @@ class ActivityPanel(Panel):
     def _render(self) -> None:
         head = []
         for title in COLUMNS:
-            cell = widgets.HTML(f"<span>{esc(title)}</span>")
+            cell = widgets.HTML(html("<span>{}</span>", title))
             cell.add_class("mcw-cell")
             cell.add_class("mcw-head")
             head.append(cell)
@@ -305,9 +303,9 @@ class ActivityPanel(Panel):
         def done(result):
             self.last_undo = result
             n = result.changed
-            self.ok(f"Undone: {num(n, 'mcw-act-restored')} {plural(n, 'contact is', 'contacts are')} "
-                    f'marketing contacts again (action <span class="mcw-act-undo-id" data-value="{result.action_id}">'
-                    f"#{result.action_id}</span>).")
+            self.ok(html('Undone: {} {} marketing contacts again (action <span class="mcw-act-undo-id" '
+                         'data-value="{}">#{}</span>).', num(n, "mcw-act-restored"),
+                         plural(n, "contact is", "contacts are"), result.action_id, result.action_id))
 
         self.run(f"Undoing action #{action_id}…", lambda: self.app.undo(action_id), done,
                  f"Action #{action_id} could not be undone")

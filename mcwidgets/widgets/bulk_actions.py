@@ -30,21 +30,33 @@ Stable CSS classes: ``mcw-more``, ``mcw-more-menu``, ``mcw-act-non-marketing``,
 from __future__ import annotations
 
 import base64
-import logging
 import os
 import re
-import threading
 from datetime import date
 from pathlib import Path
 
 import ipywidgets as widgets
 
-from ..domain.errors import McError
+from ..domain.forecast import AFTER, NOW, AT_UPDATE
 from ..domain.selection import Selection
-from .logs import first_line, log_exception
-from .theme import error_html, esc
-
-log = logging.getLogger(__name__)
+from .panel_kit import (
+    CHANGE,
+    Markup,
+    button,
+    day,
+    error_html,
+    first_line,
+    forecast_table,
+    html,
+    html_widget,
+    log_failure,
+    num,
+    ok_html,
+    plural,
+    run_work,
+    spinner,
+    style,
+)
 
 ENV_EXPORT_DIR = "MCWIDGETS_EXPORT_DIR"
 DOWNLOAD_LIMIT = 1_000_000  # bytes: larger exports are offered by path only
@@ -53,36 +65,9 @@ TITLES = {SET_NON_MARKETING: "Set as non-marketing contacts", SET_MARKETING: "Se
 NOTHING_SELECTED = "Tick contacts in the grid first (or select all contacts matching the filter)."
 _SEPARATORS = re.compile(r"[\s,._'\u2019\u00a0\u202f]")
 
-CSS = """
-.mcw-actions-bar { align-items: center; gap: 10px; overflow: visible !important; }
-.mcw-more-wrap { position: relative; overflow: visible !important; }
-.mcw-more-menu { position: absolute; top: 34px; left: 0; z-index: 20; background: #ffffff; min-width: 270px;
-                 border: 1px solid #d1d5db; border-radius: 8px; box-shadow: 0 6px 18px rgba(0,0,0,0.12);
-                 padding: 4px; overflow: visible !important; }
-.mcw-more-menu .widget-button { justify-content: flex-start; text-align: left; width: 100%; margin: 1px 0; }
-.mcw-more-menu .mcw-more-note { font-size: 12px; color: #92400e; padding: 2px 8px 4px 8px; max-width: 260px; }
-.mcw-more-menu .mcw-more-note .widget-html-content { line-height: 1.35; white-space: normal; }
-.mcw-confirm .widget-html-content { line-height: 1.45; }
-.mcw-confirm { border: 1px solid #d1d5db; border-radius: 10px; padding: 10px 14px; margin-top: 10px;
-               background: #ffffff; box-shadow: 0 2px 8px rgba(0,0,0,0.06); max-width: 980px; }
-.mcw-confirm-title { font-size: 17px; font-weight: 650; }
-.mcw-confirm-buttons { gap: 8px; }
-.mcw-confirm-text { font-size: 14px; color: #374151; line-height: 1.5; }
-table.mcw-fc { border-collapse: collapse; font-size: 14px; margin: 6px 0; }
-table.mcw-fc th, table.mcw-fc td { padding: 4px 14px; border-bottom: 1px solid #e5e7eb; text-align: right;
-                                   font-variant-numeric: tabular-nums; }
-table.mcw-fc th:first-child, table.mcw-fc td:first-child { text-align: left; }
-table.mcw-fc th, table.mcw-fc td { line-height: 1.4; vertical-align: bottom; }
-table.mcw-fc td { white-space: nowrap; }
-table.mcw-fc .mcw-up { color: #b91c1c; }
-table.mcw-fc .mcw-down { color: #15803d; }
-.mcw-confirm-progress { font-size: 14px; color: #1e3a8a; }
-.mcw-spinner { display: inline-block; width: 12px; height: 12px; margin-right: 6px; border-radius: 50%;
-               border: 2px solid #93c5fd; border-top-color: #1d4ed8; animation: mcw-spin 0.8s linear infinite; }
-@keyframes mcw-spin { to { transform: rotate(360deg); } }
-.mcw-ok { background: #f0fdf4; border: 1px solid #bbf7d0; color: #166534; border-radius: 8px; padding: 8px 12px; }
-.mcw-export-result a { color: #1d4ed8; }
-"""
+# The confirmation's forecast table: (css name, Forecast column, heading).
+FORECAST_COLUMNS = (("now", NOW, "Now"), ("after", AFTER, "Right after this update"),
+                    ("at-update", AT_UPDATE, "After {when}"), ("change", CHANGE, "Change on {when}"))
 
 
 def parse_typed_number(text: str) -> int | None:
@@ -105,68 +90,19 @@ def marketing_permission(app) -> tuple[bool, str]:
     return True, ""
 
 
-def _day(d: date) -> str:
-    return d.strftime("%d %b %Y").lstrip("0")
-
-
-def _num(n: int, cls: str) -> str:
-    return f'<span class="{cls}" data-value="{int(n)}">{int(n):,}</span>'
-
-
-def _delta(n: int, cls: str, costs: bool) -> str:
-    """A signed change; ``costs``: more of it costs money (marketing contacts, the tier),
-    so a rise shows red and a fall green."""
-    sign = "+" if n > 0 else ("−" if n < 0 else "")
-    tone = (" mcw-up" if n > 0 else " mcw-down" if n < 0 else "") if costs else ""
-    return f'<span class="{cls}{tone}" data-value="{int(n)}">{sign}{abs(int(n)):,}</span>'
-
-
-def forecast_table_html(fc, update_date: date) -> str:
+def forecast_table_html(fc, update_date: date) -> Markup:
     """Marketing, pending, non-marketing and tier: now, right after the update, after the
     next update date, and the change this update makes at that date."""
-    b, a = fc.before, fc.after
-    when = esc(_day(update_date))
-    rows = [
-        ("marketing", "Marketing contacts", b.marketing, a.marketing, a.marketing_at_update,
-         a.marketing_at_update - b.marketing_at_update),
-        ("pending", "of which pending non-marketing", b.pending, a.pending, 0, None),
-        ("non-marketing", "Non-marketing contacts", b.non_marketing, a.non_marketing,
-         a.non_marketing + a.pending, (a.non_marketing + a.pending) - (b.non_marketing + b.pending)),
-        ("tier", "Contact tier", b.tier, a.tier, a.tier_at_update, a.tier_at_update - b.tier_at_update),
-    ]
-    head = (f"<tr><th></th><th>Now</th><th>Right after this update</th><th>After {when}</th>"
-            f"<th>Change on {when}</th></tr>")
-    body = "".join(
-        f'<tr class="mcw-fc-{key}"><td>{label}</td><td>{_num(now, f"mcw-fc-{key}-now")}</td>'
-        f'<td>{_num(right, f"mcw-fc-{key}-after")}</td><td>{_num(later, f"mcw-fc-{key}-at-update")}</td>'
-        f'<td>{"–" if change is None else _delta(change, f"mcw-fc-{key}-change", key in ("marketing", "tier"))}'
-        "</td></tr>"
-        for key, label, now, right, later, change in rows)
-    return f'<table class="mcw-fc">{head}{body}</table>'
-
-
-def _button(description: str, cls: str, style: str = "", tooltip: str = "") -> widgets.Button:
-    b = widgets.Button(description=description, button_style=style, tooltip=tooltip,
-                       layout=widgets.Layout(width="auto"))
-    b.add_class(cls)
-    return b
-
-
-def _html(cls: str, value: str = "") -> widgets.HTML:
-    w = widgets.HTML(value)
-    w.add_class(cls)
-    return w
+    return forecast_table(fc, update_date, FORECAST_COLUMNS, prefix="mcw-fc", cls="mcw-fc")
 
 
 class BulkActions:
-    """See the module docstring. ``threaded=True`` runs an update in a thread (the
-    default runs it in the click handler: tests rely on it; the page still shows the
-    progress line, which is sent before the update starts)."""
+    """See the module docstring. Updates run with the kit's ``run_work`` (in the click
+    handler; the page shows the progress line, which is sent before the update starts)."""
 
-    def __init__(self, app, grid, *, export_dir=None, threaded: bool = False):
+    def __init__(self, app, grid, *, export_dir=None):
         self.app = app
         self.grid = grid
-        self.threaded = threaded
         self.export_dir = Path(export_dir or os.environ.get(ENV_EXPORT_DIR) or Path.home() / "mcwidgets-exports")
         self.pending: tuple[str, dict, object] | None = None  # (transition, selection, forecast) shown
         self.expected: int | None = None  # the number to type
@@ -175,41 +111,39 @@ class BulkActions:
         self.running = False
         self.can_set_marketing, self.marketing_reason = False, ""
 
-        self.more = _button("More ▾", "mcw-more", tooltip="Actions on the selected contacts")
-        self.set_non_marketing_button = _button(TITLES[SET_NON_MARKETING], "mcw-act-non-marketing")
-        self.set_marketing_button = _button(TITLES[SET_MARKETING], "mcw-act-marketing")
-        self.export_button = _button("Export CSV", "mcw-act-export")
-        self.menu_note = _html("mcw-more-note")
+        self.more = button("More ▾", "mcw-more", tooltip="Actions on the selected contacts")
+        self.set_non_marketing_button = button(TITLES[SET_NON_MARKETING], "mcw-act-non-marketing")
+        self.set_marketing_button = button(TITLES[SET_MARKETING], "mcw-act-marketing")
+        self.export_button = button("Export CSV", "mcw-act-export")
+        self.menu_note = html_widget("mcw-more-note")
         self.menu = widgets.VBox([self.set_non_marketing_button, self.set_marketing_button, self.menu_note,
                                   self.export_button], layout=widgets.Layout(display="none"))
         self.menu.add_class("mcw-more-menu")
         wrap = widgets.VBox([self.more, self.menu])
         wrap.add_class("mcw-more-wrap")
-        self.hint = _html("mcw-actions-hint")
-        self.toolbar = widgets.HBox([widgets.HTML(f"<style>{CSS}</style>",
-                                                  layout=widgets.Layout(height="0px", margin="0")),
-                                     wrap, self.hint])
+        self.hint = html_widget("mcw-actions-hint")
+        self.toolbar = widgets.HBox([style(), wrap, self.hint])
         self.toolbar.add_class("mcw-actions-bar")
 
-        self.title = _html("mcw-confirm-title")
-        self.forecast_html = _html("mcw-confirm-forecast")
-        self.prompt = _html("mcw-confirm-prompt")
+        self.title = html_widget("mcw-confirm-title")
+        self.forecast_html = html_widget("mcw-confirm-forecast")
+        self.prompt = html_widget("mcw-confirm-prompt")
         self.typed = widgets.Text(placeholder="number of contacts", continuous_update=True,
                                   layout=widgets.Layout(width="200px"))
         self.typed.add_class("mcw-confirm-input")
-        self.confirm_button = _button("Confirm", "mcw-confirm-ok", "danger")
-        self.cancel_button = _button("Cancel", "mcw-confirm-cancel")
-        self.mismatch = _html("mcw-confirm-mismatch")  # says why Confirm stays off
-        self.progress = _html("mcw-confirm-progress")
-        self.result_html = _html("mcw-confirm-result")
-        self.error_html = _html("mcw-confirm-error")
+        self.confirm_button = button("Confirm", "mcw-confirm-ok", "danger")
+        self.cancel_button = button("Cancel", "mcw-confirm-cancel")
+        self.mismatch = html_widget("mcw-confirm-mismatch")  # says why Confirm stays off
+        self.progress = html_widget("mcw-confirm-progress")
+        self.result_html = html_widget("mcw-confirm-result")
+        self.error_html = html_widget("mcw-confirm-error")
         buttons = widgets.HBox([self.typed, self.confirm_button, self.cancel_button],
                                layout=widgets.Layout(align_items="center"))
         buttons.add_class("mcw-confirm-buttons")
         self.confirm_box = widgets.VBox([self.title, self.forecast_html, self.prompt, buttons, self.mismatch],
                                         layout=widgets.Layout(display="none"))
         self.confirm_box.add_class("mcw-confirm")
-        self.export_result = _html("mcw-export-result")
+        self.export_result = html_widget("mcw-export-result")
         self.dialog = widgets.VBox([self.confirm_box, self.progress, self.error_html, self.result_html,
                                     self.export_result], layout=widgets.Layout(width="100%"))
         self.dialog.add_class("mcw-bulk-dialog")
@@ -229,7 +163,7 @@ class BulkActions:
         try:
             self.can_set_marketing, self.marketing_reason = marketing_permission(self.app)
         except Exception as e:
-            log_exception("could not read the acting user's permissions")
+            log_failure("could not read the acting user's permissions", e)
             self.can_set_marketing, self.marketing_reason = False, f"Could not read your permissions: {first_line(e)}"
         self._sync_menu()
 
@@ -252,15 +186,15 @@ class BulkActions:
         self.set_marketing_button.tooltip = (self.marketing_reason if not self.can_set_marketing
                                              else NOTHING_SELECTED if nothing
                                              else "Make these contacts marketing contacts now")
-        self.menu_note.value = esc(self.marketing_reason) if not self.can_set_marketing else ""
+        self.menu_note.value = html("{}", self.marketing_reason) if not self.can_set_marketing else ""
         self.menu_note.layout.display = None if not self.can_set_marketing else "none"
         self.export_button.disabled = busy
         self.export_button.tooltip = ("Export the selected contacts to a CSV file" if not nothing
                                       else "Export every contact matching the filter to a CSV file")
         self.more.disabled = busy
         self.hint.value = ("" if nothing else
-                           f'<span class="mcw-actions-count" data-value="{n}">{n:,} contact'
-                           f'{"" if n == 1 else "s"} selected</span>')
+                           html('<span class="mcw-actions-count" data-value="{}">{:,} {} selected</span>', n, n,
+                                plural(n, "contact")))
 
     # ---- the dialog ------------------------------------------------------------------
     def open(self, transition: str) -> None:
@@ -280,27 +214,28 @@ class BulkActions:
             fc = self.app.forecast(transition, **chosen)
             when = self.app.account().next_update_date
         except Exception as e:
-            self._failed("the forecast failed", e, "Could not work out what this would do")
+            log_failure("the forecast failed", e)
+            self._failed(e, "Could not work out what this would do")
             return
         self.pending, self.expected = (transition, chosen, fc), fc.selected
-        noun = "contact" if fc.selected == 1 else "contacts"
-        self.title.value = f'<div>{esc(TITLES[transition])}: {_num(fc.selected, "mcw-confirm-count")} {noun}</div>'
+        self.title.value = html("<div>{}: {} {}</div>", TITLES[transition], num(fc.selected, "mcw-confirm-count"),
+                                plural(fc.selected, "contact"))
         if transition == SET_NON_MARKETING:
-            what = (f'{_num(fc.changes, "mcw-confirm-changes")} marketing contact{"" if fc.changes == 1 else "s"} '
-                    f"will become non-marketing on {esc(_day(when))}; they stay marketing contacts (and "
-                    "count toward the tier) until then.")
+            what = html("{} marketing {} will become non-marketing on {}; they stay marketing contacts (and count "
+                        "toward the tier) until then.", num(fc.changes, "mcw-confirm-changes"),
+                        plural(fc.changes, "contact"), day(when))
         else:
-            what = (f'{_num(fc.changes, "mcw-confirm-changes")} contact{"" if fc.changes == 1 else "s"} will be '
-                    "marketing contacts at once (pending non-marketing ones stay marketing); they count toward "
-                    "the tier now.")
+            what = html("{} {} will be marketing contacts at once (pending non-marketing ones stay marketing); "
+                        "they count toward the tier now.", num(fc.changes, "mcw-confirm-changes"),
+                        plural(fc.changes, "contact"))
         unchanged = fc.selected - fc.changes
         if unchanged:
             state = "non-marketing or pending" if transition == SET_NON_MARKETING else "marketing contacts"
             what += f" {unchanged:,} of the selected contacts are already {state}."
-        self.forecast_html.value = (f'<div class="mcw-confirm-text">{what}</div>'
-                                    f"{forecast_table_html(fc, when)}")
-        self.prompt.value = (f'<div class="mcw-confirm-text">To confirm, type the number of contacts to update: '
-                             f'<strong>{fc.selected:,}</strong></div>')
+        self.forecast_html.value = html('<div class="mcw-confirm-text">{}</div>{}', what,
+                                        forecast_table_html(fc, when))
+        self.prompt.value = html('<div class="mcw-confirm-text">To confirm, type the number of contacts to update: '
+                                 "<strong>{:,}</strong></div>", fc.selected)
         self.typed.value = ""
         self.typed.disabled = False
         self.cancel_button.description = "Cancel"
@@ -316,8 +251,8 @@ class BulkActions:
         self.confirm_button.disabled = self.running or self.pending is None or not matches
         typed = self.typed.value.strip()
         self.mismatch.value = ("" if matches or not typed or self.expected is None else
-                               f'<span class="mcw-error">{esc(typed)} is not the number of contacts to update '
-                               f'({self.expected:,}).</span>')
+                               html('<span class="mcw-error">{} is not the number of contacts to update ({:,}).'
+                                    "</span>", typed, self.expected))
 
     def close(self) -> None:
         self.pending = self.expected = None
@@ -332,45 +267,41 @@ class BulkActions:
             self._sync_confirm()
             return
         transition, chosen, _fc = self.pending
-        self._set_busy(True)
         self.error_html.value = self.result_html.value = ""
-        self.progress.value = (f'<span class="mcw-spinner"></span>Updating {self.expected:,} '
-                               f'contact{"" if self.expected == 1 else "s"}…')
-        if self.threaded:
-            threading.Thread(target=self._run, args=(transition, chosen), daemon=True).start()
-        else:
-            self._run(transition, chosen)
+        self.progress.value = spinner(f"Updating {self.expected:,} {plural(self.expected, 'contact')}…")
+        act = self.app.set_non_marketing if transition == SET_NON_MARKETING else self.app.set_marketing
 
-    def _run(self, transition: str, chosen: dict) -> None:
-        try:
-            act = self.app.set_non_marketing if transition == SET_NON_MARKETING else self.app.set_marketing
+        def call():
             result = act(**chosen)  # the App notifies every view: the grid refreshes itself
-            when = self.app.account().next_update_date
-        except Exception as e:
-            self.progress.value = ""
-            self._failed(f"{transition} failed", e, "The update failed")
-            self._set_busy(False)
-            return
+            return result, self.app.account().next_update_date
+
+        def busy(on: bool) -> None:
+            if not on:
+                self.progress.value = ""
+            self._set_busy(on)
+
+        run_work(call, what=f"{transition} failed", busy=busy,
+                 on_success=lambda r: self._done(transition, *r),
+                 on_error=lambda e: self._failed(e, "The update failed"))
+
+    def _done(self, transition: str, result, when: date) -> None:
         self.result = result
-        self.progress.value = ""
         n = result.changed
-        noun = "contact" if n == 1 else "contacts"
         if transition == SET_NON_MARKETING:
-            text = (f'{_num(n, "mcw-result-changed")} {noun} will become non-marketing on '
-                    f'<span class="mcw-result-date" data-value="{when.isoformat()}">{esc(_day(when))}</span> '
-                    "and stay marketing contacts until then.")
+            text = html('{} {} will become non-marketing on <span class="mcw-result-date" data-value="{}">{}</span> '
+                        "and stay marketing contacts until then.", num(n, "mcw-result-changed"), plural(n, "contact"),
+                        when.isoformat(), day(when))
         else:
-            text = (f'{_num(n, "mcw-result-changed")} {noun} '
-                    f'{"is a marketing contact" if n == 1 else "are marketing contacts"} now.')
+            text = html("{} {} now.", num(n, "mcw-result-changed"),
+                        "is a marketing contact" if n == 1 else "are marketing contacts")
         if result.matched != n:
             text += f" {result.matched - n:,} of the {result.matched:,} selected needed no change."
         if result.tier_after != result.tier_before:
             text += f" The contact tier went from {result.tier_before:,} to {result.tier_after:,}."
-        self.result_html.value = f'<div class="mcw-ok" role="status">{text}</div>'
+        self.result_html.value = ok_html(text)
         self.pending = self.expected = None
         self.confirm_box.layout.display = "none"
         self.grid.clear_selection()
-        self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:
         self.running = busy
@@ -380,11 +311,8 @@ class BulkActions:
         self._sync_confirm()
         self._sync_menu()
 
-    def _failed(self, what: str, e: Exception, prefix: str) -> None:
-        if isinstance(e, McError):
-            log.info("%s: %s", what, e)
-        else:
-            log_exception(what)
+    def _failed(self, e: BaseException, prefix: str) -> None:
+        """Show a failure (``run_work`` or the caller logged it)."""
         self.error_html.value = error_html(f"{prefix}: {first_line(e)}")
 
     # ---- export ----------------------------------------------------------------------
@@ -402,31 +330,33 @@ class BulkActions:
         try:
             self.export_dir.mkdir(parents=True, exist_ok=True)
             path = self._new_path()
-            self._set_busy(True)
-            self.progress.value = '<span class="mcw-spinner"></span>Exporting contacts…'
-
-            def progress(done, _total):
-                self.progress.value = f'<span class="mcw-spinner"></span>Exported {done:,} contacts…'
-
-            n = self.app.export_csv(path, what, progress=progress)
         except Exception as e:
-            self.progress.value = ""
-            self._failed("the export failed", e, "The export failed")
-            self._set_busy(False)
+            log_failure("the export failed", e)
+            self._failed(e, "The export failed")
             return None
-        self.progress.value = ""
-        self._set_busy(False)
+        self.progress.value = spinner("Exporting contacts…")
+
+        def progress(done, _total):
+            self.progress.value = spinner(f"Exported {done:,} contacts…")
+
+        def busy(on: bool) -> None:
+            if not on:
+                self.progress.value = ""
+            self._set_busy(on)
+
+        run_work(lambda: self.app.export_csv(path, what, progress=progress), what="the export failed", busy=busy,
+                 on_success=lambda n: self._exported(path, n), on_error=lambda e: self._failed(e, "The export failed"))
+        return path if self.export_path == path else None
+
+    def _exported(self, path: Path, n: int) -> None:
         self.export_path = path
         link = ""
-        size = path.stat().st_size
-        if size <= DOWNLOAD_LIMIT:
+        if path.stat().st_size <= DOWNLOAD_LIMIT:
             data = base64.b64encode(path.read_bytes()).decode("ascii")
-            link = (f' <a class="mcw-export-link" download="{esc(path.name)}" '
-                    f'href="data:text/csv;charset=utf-8;base64,{data}">Download {esc(path.name)}</a>')
-        self.export_result.value = (f'<div class="mcw-ok" role="status">Exported {_num(n, "mcw-export-count")} '
-                                    f'contact{"" if n == 1 else "s"} to <code class="mcw-export-path">'
-                                    f"{esc(path)}</code>.{link}</div>")
-        return path
+            link = html(' <a class="mcw-export-link" download="{0}" href="data:text/csv;charset=utf-8;base64,{1}">'
+                        "Download {0}</a>", path.name, data)
+        self.export_result.value = ok_html(html('Exported {} {} to <code class="mcw-export-path">{}</code>.{}',
+                                                num(n, "mcw-export-count"), plural(n, "contact"), str(path), link))
 
     def _new_path(self) -> Path:
         stamp = self.app.now().strftime("%Y%m%d-%H%M%S")

@@ -14,39 +14,23 @@ those of the FilterBuilder, the grid (``mcwg-*``) and BulkActions.
 
 from __future__ import annotations
 
-import logging
 import threading
 
 import ipywidgets as widgets
 
-from ..domain.errors import McError
 from .bulk_actions import BulkActions
 from .filter_builder import FilterBuilder
 from .grid import COLUMNS, DEFAULT_COLUMNS, DEFAULT_SORT, LABELS, ContactGrid
-from .logs import first_line, log_exception
-from .theme import error_html, esc, style
-
-log = logging.getLogger(__name__)
+from .panel_kit import Markup, error_html, first_line, html, log_failure, style
 
 CHOOSE = ""  # the dropdown's "no view" entry
 COLUMN_OF = {label: name for name, label in LABELS.items()}  # a column tag (its heading) -> the column
 
-CSS = """
-.mcw-contacts { gap: 6px; }
-.mcw-views { align-items: center; gap: 8px; flex-wrap: wrap; }
-.mcw-section-title { font-size: 12px; text-transform: uppercase; letter-spacing: 0.03em; color: #6b7280; }
-.mcw-view-message .mcw-ok { padding: 3px 10px; font-size: 13px; background: #f0fdf4; border: 1px solid #bbf7d0;
-                            color: #166534; border-radius: 8px; }
-.mcw-view-message .mcw-error { padding: 3px 10px; font-size: 13px; }
-.mcw-columns { align-items: center; gap: 8px; }
-"""
-
-
 class ContactsPanel(widgets.VBox):
     """See the module docstring. ``debounce``: delay before a filter edit reaches the
-    grid (and the FilterBuilder's count); ``export_dir``/``threaded``: see BulkActions."""
+    grid (and the FilterBuilder's count); ``export_dir``: see BulkActions."""
 
-    def __init__(self, app, *, debounce: float = 0.3, export_dir=None, threaded: bool = False):
+    def __init__(self, app, *, debounce: float = 0.3, export_dir=None):
         self.app = app
         self.debounce = debounce
         self._timer: threading.Timer | None = None
@@ -55,7 +39,7 @@ class ContactsPanel(widgets.VBox):
 
         self.grid = ContactGrid(app)
         self.builder = FilterBuilder(app, debounce=debounce)
-        self.actions = BulkActions(app, self.grid, export_dir=export_dir, threaded=threaded)
+        self.actions = BulkActions(app, self.grid, export_dir=export_dir)
 
         self.view_select = widgets.Dropdown(options=[("Choose a saved view…", CHOOSE)], value=CHOOSE,
                                             description="Saved view", layout=widgets.Layout(width="320px"))
@@ -76,13 +60,12 @@ class ContactsPanel(widgets.VBox):
                                                allowed_tags=[LABELS[c] for c in COLUMNS], allow_duplicates=False,
                                                layout=widgets.Layout(width="100%"))
         self.columns_input.add_class("mcw-columns-input")
-        columns = widgets.HBox([widgets.HTML('<span class="mcw-section-title">Columns</span>',
+        columns = widgets.HBox([widgets.HTML(Markup('<span class="mcw-section-title">Columns</span>'),
                                              layout=widgets.Layout(width="70px")), self.columns_input])
         columns.add_class("mcw-columns")
 
-        super().__init__([style(), widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(height="0px",
-                                                                                              margin="0")),
-                          views, widgets.HTML('<span class="mcw-section-title">Filter</span>'), self.builder,
+        super().__init__([style(), views, widgets.HTML(Markup('<span class="mcw-section-title">Filter</span>')),
+                          self.builder,
                           columns, self.actions.toolbar, self.actions.dialog, self.grid],  # the dialog opens where the menu is
                          layout=widgets.Layout(width="100%", padding="4px 2px"))
         self.add_class("mcw-root")
@@ -101,8 +84,8 @@ class ContactsPanel(widgets.VBox):
         try:
             if self.builder.valid:
                 self.builder.refresh_count()
-        except Exception:  # a view must not break the action that notified it
-            log_exception("recounting the filter failed")
+        except Exception as e:  # a view must not break the action that notified it
+            log_failure("recounting the filter failed", e)
 
     # ---- filter -> grid ----------------------------------------------------------------
     def _on_builder_filter(self, change) -> None:
@@ -122,8 +105,8 @@ class ContactsPanel(widgets.VBox):
     def _apply_filter(self, filter: dict) -> None:
         try:
             self.grid.filter = filter
-        except Exception:  # a background timer: log, the grid shows its own errors
-            log_exception("applying the filter to the grid failed")
+        except Exception as e:  # a background timer: log, the grid shows its own errors
+            log_failure("applying the filter to the grid failed", e)
 
     # ---- columns ---------------------------------------------------------------------
     def _on_columns_input(self, change) -> None:
@@ -141,7 +124,7 @@ class ContactsPanel(widgets.VBox):
         try:
             names = [v.name for v in self.app.views()]
         except Exception as e:
-            log_exception("could not read the saved views")
+            log_failure("could not read the saved views", e)
             self.view_message.value = error_html(f"Could not read the saved views: {first_line(e)}")
             names = []
         self._applying = True
@@ -196,13 +179,10 @@ class ContactsPanel(widgets.VBox):
             self._view_failed("saving the view failed", e, "Could not save the view")
             return
         self.reload_views(select=info.name)
-        self.view_message.value = f'<span class="mcw-ok">Saved view “{esc(info.name)}”.</span>'
+        self.view_message.value = html('<span class="mcw-ok">Saved view “{}”.</span>', info.name)
 
     def _view_failed(self, what: str, e: Exception, prefix: str) -> None:
-        if isinstance(e, McError):
-            log.info("%s: %s", what, e)
-        else:
-            log_exception(what)
+        log_failure(what, e)
         self.view_message.value = error_html(f"{prefix}: {first_line(e)}")
 
     def close(self) -> None:

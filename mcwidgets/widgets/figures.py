@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from ..domain import tiers
 from ..services.usage import SnapshotRow, StatusReport
+from .panel_kit import day as day_text
 
 HEIGHT = 420
 
@@ -109,7 +110,7 @@ def usage_figure(history: list[SnapshotRow], report: StatusReport, *, today: dat
         x=[today, nxt], y=[report.marketing, report.projected_marketing], name=PROJECTED,
         mode="lines+markers", line=dict(width=2, dash="dash", color=COLORS[PROJECTED]),
         marker=dict(size=[0, 11], color=COLORS[PROJECTED], symbol="diamond"),
-        hovertemplate="%{x|%d %b %Y}: %{y:,}<extra>" + PROJECTED + "</extra>",
+        hovertemplate="%{x|%-d %b %Y}: %{y:,}<extra>" + PROJECTED + "</extra>",
     ))
     fig.add_trace(go.Scatter(
         x=days, y=non_marketing, name=NON_MARKETING, mode="lines", visible="legendonly",
@@ -150,7 +151,7 @@ def usage_figure(history: list[SnapshotRow], report: StatusReport, *, today: dat
         shapes=shapes,
         annotations=[dict(
             name="projection", x=nxt, y=report.projected_marketing, xref="x", yref="y",
-            text=f"{report.projected_marketing:,} after {nxt.strftime('%d %b %Y')}",
+            text=f"{report.projected_marketing:,} after {day_text(nxt)}",
             showarrow=True, arrowhead=2, ax=-60,
             # below the marker (clear of the threshold lines above it) unless it is near the bottom
             ay=36 if report.projected_marketing > 0.3 * max(report.tier, report.marketing, 1) else -36, font=dict(size=11, color=COLORS[PROJECTED]),

@@ -18,7 +18,6 @@ Stable CSS classes for browser tests: ``mcw-fb`` (root), ``mcw-fb-group``,
 
 from __future__ import annotations
 
-import logging
 import threading
 from contextlib import contextmanager
 
@@ -27,30 +26,7 @@ import traitlets
 
 from ..domain.filters import MAX_FILTERS_PER_GROUP, MAX_GROUPS, describe_filter
 from . import filter_model as fm
-from .theme import esc
-
-log = logging.getLogger(__name__)
-
-CSS = """
-.mcw-fb { gap: 6px; }
-.mcw-fb-group { border: 1px solid #e5e7eb; border-radius: 8px; padding: 6px 8px; background: #fafafa; }
-.mcw-fb-group-title { font-size: 12px; color: #6b7280; text-transform: uppercase; letter-spacing: 0.03em; }
-.mcw-fb-row { align-items: center; gap: 4px; flex-wrap: wrap; }
-.mcw-fb-or { font-size: 12px; font-weight: 650; color: #4b5563; padding-left: 10px; }
-.mcw-fb-and { font-size: 12px; color: #6b7280; }
-.mcw-fb-error .mcw-error { padding: 4px 10px; font-size: 13px; }
-.mcw-fb-hint { background: #fffbeb; border: 1px solid #fde68a; color: #92400e; border-radius: 8px;
-               padding: 4px 10px; font-size: 13px; }
-.mcw-fb-sentence { font-size: 13px; color: #374151; }
-.mcw-fb-count { font-size: 13px; color: #111827; }
-.mcw-fb-count .mcw-fb-counting { color: #6b7280; }
-"""
-
-
-def fb_style() -> widgets.HTML:
-    w = widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(height="0px", margin="0"))
-    w.add_class("mcw-style")
-    return w
+from .panel_kit import html, log_failure, num, style
 
 
 def _cls(widget: widgets.Widget, *names: str) -> widgets.Widget:
@@ -242,7 +218,7 @@ class FilterBuilder(widgets.VBox):
         self.error = _cls(widgets.HTML(""), "mcw-fb-error")
         self.sentence = _cls(widgets.HTML(""), "mcw-fb-sentence")
         self.count_html = _cls(widgets.HTML(""), "mcw-fb-count")
-        super().__init__([fb_style(), self.groups_box, self.add_group_button, self.error, self.sentence,
+        super().__init__([style(), self.groups_box, self.add_group_button, self.error, self.sentence,
                           self.count_html], layout=widgets.Layout(width="100%"))
         self.add_class("mcw-fb")
         self.filter = {"filterGroups": []}
@@ -260,7 +236,7 @@ class FilterBuilder(widgets.VBox):
             try:
                 self._list_names = [info.name for info in self.app.lists()]
             except Exception as e:  # a view must still open; the row says there are no lists
-                log.warning("could not read the lists: %s", e)
+                log_failure("could not read the lists", e)
                 self._list_names = []
         return self._list_names
 
@@ -398,7 +374,7 @@ class FilterBuilder(widgets.VBox):
         and the count describe ``filter`` (the last valid one): hidden until valid again."""
         self.valid = False
         cls = "mcw-fb-hint" if incomplete else "mcw-error"
-        self.error.value = f'<div class="{cls}" role="alert">{esc(problem)}</div>'
+        self.error.value = html('<div class="{}" role="alert">{}</div>', cls, problem)
         self.sentence.value = ""
         self.count_html.value = ""
 
@@ -406,9 +382,9 @@ class FilterBuilder(widgets.VBox):
         self.valid = True
         self.error.value = ""
         try:
-            self.sentence.value = f'<span class="mcw-fb-sentence-text">{esc(self.describe(self.filter))}</span>'
+            self.sentence.value = html('<span class="mcw-fb-sentence-text">{}</span>', self.describe(self.filter))
         except Exception as e:  # e.g. an unknown time zone: say so, do not break editing
-            self.sentence.value = f'<span class="mcw-fb-sentence-text">{esc(e)}</span>'
+            self.sentence.value = html('<span class="mcw-fb-sentence-text">{}</span>', e)
         if recount:
             self._schedule_count()
         else:
@@ -473,12 +449,12 @@ class FilterBuilder(widgets.VBox):
         if not self._counts_shown():
             self.count_html.value = ""
         elif error is not None:
-            self.count_html.value = f'<span class="mcw-error">Could not count: {esc(error)}</span>'
+            self.count_html.value = html('<span class="mcw-error">Could not count: {}</span>', error)
         elif n is None:
             self.count_html.value = '<span class="mcw-fb-counting">Counting…</span>'
         else:
             noun = "contact matches" if n == 1 else "contacts match"
-            self.count_html.value = f'<span class="mcw-fb-count-value" data-value="{n}">{n:,}</span> {noun}'
+            self.count_html.value = html('{} {}', num(n, "mcw-fb-count-value"), noun)
 
     def close(self) -> None:
         with self._lock:

@@ -32,7 +32,6 @@ selection and shows the first page. ``app.on_change`` refreshes the page shown.
 from __future__ import annotations
 
 import json
-import logging
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -42,11 +41,8 @@ from zoneinfo import ZoneInfo
 import anywidget
 import traitlets
 
-from ..domain.errors import McError
 from ..domain.filters import ENUM, PROPERTIES
-from .logs import first_line, log_exception
-
-log = logging.getLogger(__name__)
+from .panel_kit import first_line, log_failure
 
 STATIC = Path(__file__).parent / "static"
 
@@ -291,10 +287,7 @@ class ContactGrid(anywidget.AnyWidget):
         return True
 
     def _fail(self, e: Exception) -> None:
-        if isinstance(e, McError):
-            log.info("grid: %s", e)
-        else:
-            log_exception("the contact grid failed")
+        log_failure("the contact grid failed", e)
         self.error = first_line(e)
 
     # ---- cells -----------------------------------------------------------------------
@@ -302,8 +295,8 @@ class ContactGrid(anywidget.AnyWidget):
         if self._tz is None:
             try:
                 self._tz = ZoneInfo(self.app.account().timezone)
-            except Exception:  # dates in UTC rather than no grid
-                log_exception("the grid could not read the account's time zone")
+            except Exception as e:  # dates in UTC rather than no grid
+                log_failure("the grid could not read the account's time zone", e)
                 self._tz = ZoneInfo("UTC")
         return self._tz
 

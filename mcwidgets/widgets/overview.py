@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import ipywidgets as widgets
+from markupsafe import Markup
 
 from ..services.usage import StatusReport
-from .logs import first_line, log_exception
-from .theme import error_html, esc, style
+from .panel_kit import (
+    Refreshing,
+    day,
+    error_html,
+    first_line,
+    html,
+    html_widget,
+    is_admin,
+    join,
+    log_failure,
+    num,
+    style,
+)
 from .usage_chart import UsageChart
 
 ALERT_TEXT = {
-    "75%": "Usage reached <strong>75 %</strong> of your contact tier.",
-    "90%": "Usage reached <strong>90 %</strong> of your contact tier.",
-    "98%": "Usage reached <strong>98 %</strong> of your contact tier: the next marketing contacts "
-           "upgrade it.",
-    "exceeded": "The marketing contacts <strong>exceed</strong> the contact tier.",
+    "75%": Markup("Usage reached <strong>75 %</strong> of your contact tier."),
+    "90%": Markup("Usage reached <strong>90 %</strong> of your contact tier."),
+    "98%": Markup("Usage reached <strong>98 %</strong> of your contact tier: the next marketing contacts "
+                  "upgrade it."),
+    "exceeded": Markup("The marketing contacts <strong>exceed</strong> the contact tier."),
 }
 # Card keys, in the order shown; each card widget has the CSS class ``mcw-<key>``.
 CARDS = ("count-marketing", "count-pending", "count-non-marketing", "count-total", "tier", "next-update")
-
-
-def _num(n: int, cls: str = "mcw-value") -> str:
-    return f'<span class="{cls}" data-value="{int(n)}">{int(n):,}</span>'
-
-
-def _day(d: date) -> str:
-    return d.strftime("%d %b %Y").lstrip("0")
 
 
 def _level(alerts: tuple[str, ...]) -> str:
@@ -35,7 +37,7 @@ def _level(alerts: tuple[str, ...]) -> str:
     return "exceeded" if "exceeded" in alerts else (alerts[-1].rstrip("%") if alerts else "none")
 
 
-class OverviewPanel(widgets.VBox):
+class OverviewPanel(Refreshing, widgets.VBox):
     """What the account pays for now and after the next update date.
 
     Stable hooks for tests and styling: the cards carry the classes
@@ -47,6 +49,8 @@ class OverviewPanel(widgets.VBox):
     (shown to admins only); ``self.report`` is the last :class:`StatusReport` shown.
     """
 
+    refresh_failure = "Could not refresh the overview"
+
     def __init__(self, app, *, chart_width: int | None = None):
         self.app = app
         self.report: StatusReport | None = None
@@ -54,19 +58,15 @@ class OverviewPanel(widgets.VBox):
         for key, card in self.cards.items():
             card.add_class("mcw-card")
             card.add_class(f"mcw-{key}")
-        self.alerts = widgets.HTML("")
-        self.alerts.add_class("mcw-alerts")
-        self.held = widgets.HTML("")
-        self.held.add_class("mcw-held")
-        self.tier_events = widgets.HTML("")
-        self.tier_events.add_class("mcw-tier-events")
+        self.alerts = html_widget("mcw-alerts")
+        self.held = html_widget("mcw-held")
+        self.tier_events = html_widget("mcw-tier-events")
         self.ack_button = widgets.Button(description="Acknowledge", button_style="",
                                          tooltip="Stop showing these tier changes (admins)")
         self.ack_button.add_class("mcw-tier-ack")
         self.ack_button.on_click(lambda _b: self.acknowledge())
         self.tier_box = widgets.VBox([self.tier_events, self.ack_button], layout=widgets.Layout(display="none"))
-        self.message = widgets.HTML("")
-        self.message.add_class("mcw-overview-message")
+        self.message = html_widget("mcw-overview-message")
         row = widgets.Box(list(self.cards.values()))
         row.add_class("mcw-cards")
         report = app.status()
@@ -93,46 +93,42 @@ class OverviewPanel(widgets.VBox):
         if not held:
             self.held.value = ""
             return
-        items = "".join(f'<li data-id="{h.id}">{esc(h.what)} (asked by {esc(h.requested_by)})</li>' for h in held)
-        self.held.value = (f'<div class="mcw-alert mcw-alert-90" data-count="{len(held)}"><b>{len(held)} held '
-                           f'for approval</b> by the spike guard: approve or reject them in Settings.'
-                           f'<ul>{items}</ul></div>')
+        items = join(html('<li data-id="{}">{} (asked by {})</li>', h.id, h.what, h.requested_by) for h in held)
+        self.held.value = html('<div class="mcw-alert mcw-alert-90" data-count="{0}"><b>{0} held for approval</b> by '
+                               "the spike guard: approve or reject them in Settings.<ul>{1}</ul></div>", len(held),
+                               items)
 
     def show(self, r: StatusReport) -> None:
         self.report = r
-        nxt = _day(r.next_update_date)
-        self.cards["count-marketing"].value = (
-            '<div class="mcw-label">Marketing contacts</div>'
-            f'{_num(r.marketing)}'
-            f'<div class="mcw-note">counted toward the tier, of which {r.pending:,} pending</div>')
-        self.cards["count-pending"].value = (
-            '<div class="mcw-label">Pending non-marketing</div>'
-            f'{_num(r.pending)}'
-            f'<div class="mcw-note">still marketing until {esc(nxt)}</div>')
-        self.cards["count-non-marketing"].value = (
-            '<div class="mcw-label">Non-marketing contacts</div>'
-            f'{_num(r.non_marketing)}'
-            '<div class="mcw-note">not billed</div>')
-        self.cards["count-total"].value = (
-            '<div class="mcw-label">Total contacts</div>'
-            f'{_num(r.total)}'
-            '<div class="mcw-note">marketing and non-marketing</div>')
+        nxt = day(r.next_update_date)
+        self.cards["count-marketing"].value = html(
+            '<div class="mcw-label">Marketing contacts</div>{}'
+            '<div class="mcw-note">counted toward the tier, of which {:,} pending</div>', num(r.marketing, "mcw-value"),
+            r.pending)
+        self.cards["count-pending"].value = html(
+            '<div class="mcw-label">Pending non-marketing</div>{}'
+            '<div class="mcw-note">still marketing until {}</div>', num(r.pending, "mcw-value"), nxt)
+        self.cards["count-non-marketing"].value = html(
+            '<div class="mcw-label">Non-marketing contacts</div>{}'
+            '<div class="mcw-note">not billed</div>', num(r.non_marketing, "mcw-value"))
+        self.cards["count-total"].value = html(
+            '<div class="mcw-label">Total contacts</div>{}'
+            '<div class="mcw-note">marketing and non-marketing</div>', num(r.total, "mcw-value"))
         level = _level(r.alerts)
         used = min(r.usage_percent, 100.0)
-        requested = (f', lower tier <span class="mcw-requested-tier" data-value="{r.requested_tier}">'
-                     f'{r.requested_tier:,}</span> requested' if r.requested_tier else "")
-        self.cards["tier"].value = (
-            '<div class="mcw-label">Contact tier</div>'
-            f'{_num(r.tier)}'
-            f'<div class="mcw-note"><span class="mcw-edition">{esc(r.edition.capitalize())}</span> · '
-            f'<span class="mcw-usage-percent" data-value="{r.usage_percent}">{r.usage_percent:.1f} %</span> used'
-            f'{requested}</div>'
-            f'<div class="mcw-bar mcw-level-{level}"><div style="width:{used:.1f}%"></div></div>')
-        self.cards["next-update"].value = (
+        requested = (html(', lower tier <span class="mcw-requested-tier" data-value="{0}">{0:,}</span> requested',
+                          r.requested_tier) if r.requested_tier else "")
+        self.cards["tier"].value = html(
+            '<div class="mcw-label">Contact tier</div>{}'
+            '<div class="mcw-note"><span class="mcw-edition">{}</span> · '
+            '<span class="mcw-usage-percent" data-value="{}">{:.1f} %</span> used{}</div>'
+            '<div class="mcw-bar mcw-level-{}"><div style="width:{:.1f}%"></div></div>', num(r.tier, "mcw-value"),
+            r.edition.capitalize(), r.usage_percent, r.usage_percent, requested, level, used)
+        self.cards["next-update"].value = html(
             '<div class="mcw-label">Next update date</div>'
-            f'<span class="mcw-value" data-value="{r.next_update_date.isoformat()}">{esc(nxt)}</span>'
-            f'<div class="mcw-note">{_num(r.projected_marketing, "mcw-projected")} marketing contacts after it'
-            f' ({r.marketing - r.projected_marketing:,} fewer)</div>')
+            '<span class="mcw-value" data-value="{}">{}</span>'
+            '<div class="mcw-note">{} marketing contacts after it ({:,} fewer)</div>', r.next_update_date.isoformat(),
+            nxt, num(r.projected_marketing, "mcw-projected"), r.marketing - r.projected_marketing)
         self.alerts.value = self._alerts_html(r, level)
         self.show_tier_events(r)
 
@@ -143,13 +139,12 @@ class OverviewPanel(widgets.VBox):
             self.tier_events.value = ""
             self.tier_box.layout.display = "none"
             return
-        items = "".join(f'<li data-id="{int(e.id)}">{esc(e.text)}</li>' for e in events)
-        self.tier_events.value = (
-            f'<div class="mcw-alert mcw-alert-exceeded" role="status" data-level="exceeded" '
-            f'data-count="{len(events)}"><b>The marketing contacts exceeded the contact tier</b>, '
-            f'so it was raised at once:<ul>{items}</ul></div>')
-        me = self.app.me()
-        self.ack_button.layout.display = None if (me is not None and me.role == "admin") else "none"
+        items = join(html('<li data-id="{}">{}</li>', int(e.id), e.text) for e in events)
+        self.tier_events.value = html(
+            '<div class="mcw-alert mcw-alert-exceeded" role="status" data-level="exceeded" data-count="{}"><b>The '
+            "marketing contacts exceeded the contact tier</b>, so it was raised at once:<ul>{}</ul></div>",
+            len(events), items)
+        self.ack_button.layout.display = None if is_admin(self.app) else "none"
         self.tier_box.layout.display = None
 
     def acknowledge(self) -> None:
@@ -160,19 +155,19 @@ class OverviewPanel(widgets.VBox):
             self.refresh()
             self.message.value = ""
         except Exception as e:
-            log_exception("acknowledging tier events failed")
+            log_failure("acknowledging tier events failed", e)
             self.message.value = error_html(f"Could not acknowledge: {first_line(e)}")
 
     @staticmethod
-    def _alerts_html(r: StatusReport, level: str) -> str:
-        data = esc(",".join(r.alerts))
+    def _alerts_html(r: StatusReport, level: str) -> Markup:
         if level == "none":
-            return (f'<div class="mcw-alert mcw-alert-none" data-level="none" data-alerts="">'
-                    f'Usage is {r.usage_percent:.1f} % of the contact tier, below the 75 % alert.</div>')
+            return html('<div class="mcw-alert mcw-alert-none" data-level="none" data-alerts="">'
+                        "Usage is {:.1f} % of the contact tier, below the 75 % alert.</div>", r.usage_percent)
         key = "exceeded" if level == "exceeded" else f"{level}%"
-        return (f'<div class="mcw-alert mcw-alert-{level}" role="status" data-level="{level}" '
-                f'data-alerts="{data}">{ALERT_TEXT[key]} {r.marketing:,} of {r.tier:,} marketing contacts '
-                f'({r.usage_percent:.1f} %); {r.projected_marketing:,} after {esc(_day(r.next_update_date))}.</div>')
+        return html('<div class="mcw-alert mcw-alert-{0}" role="status" data-level="{0}" data-alerts="{1}">{2} {3:,} '
+                    "of {4:,} marketing contacts ({5:.1f} %); {6:,} after {7}.</div>", level, ",".join(r.alerts),
+                    ALERT_TEXT[key], r.marketing, r.tier, r.usage_percent, r.projected_marketing,
+                    day(r.next_update_date))
 
     # ---- events ------------------------------------------------------------------
     def on_show(self) -> None:
@@ -180,9 +175,4 @@ class OverviewPanel(widgets.VBox):
         self.chart.on_show()
 
     def _on_change(self) -> None:
-        try:
-            self.refresh()
-            self.message.value = ""
-        except Exception as e:  # a view must not break the action that notified it
-            log_exception("overview refresh failed")
-            self.message.value = error_html(f"Could not refresh the overview: {first_line(e)}")
+        self.safe_refresh()  # a view must not break the action that notified it

@@ -1,113 +1,83 @@
-"""What the Workflows, Activity and Settings panels share: a confirmation bar, the
-busy state of long operations, readable errors and date formatting.
+"""The widget kit: what every panel of the dashboard shares.
 
 View helpers only: no database, no service calls of their own.
 
+* HTML is built with ``markupsafe``: :func:`html` (``Markup(template).format``) escapes
+  every argument that is not already markup, so escaping is the default. Helpers that
+  return HTML return ``Markup``; plain text passed to them is escaped.
+* One format each: :func:`day` ("3 Jun 2026"), :func:`when` ("3 Jun 2026 13:00" in the
+  account's zone), :func:`number` ("1,234"), :func:`num` / :func:`money` /
+  :func:`delta` (the same as a ``span`` with ``data-value`` for tests).
+* One stylesheet, shipped as ``widgets/static/mcwidgets.css``: :func:`style`.
+* One forecast table: :func:`forecast_table`.
+* One way to run an App call from a click (busy state, error shown and logged once):
+  :func:`run_work`, used by :meth:`Panel.run`, the bulk actions and the wizard. It runs
+  in the click handler; the progress line set before it is sent first.
+* One error-logging helper: :func:`log_failure`.
+* :class:`Refreshing`: ``safe_refresh()`` for views that re-read on every change.
+
 Stable CSS classes: ``mcw-confirm`` (the bar), ``mcw-confirm-question``,
 ``mcw-confirm-<key>`` (its buttons, e.g. ``mcw-confirm-yes``), ``mcw-progress``,
-``mcw-message`` (errors and results), ``mcw-ok`` (a success message), ``mcw-note``.
+``mcw-message`` (errors and results), ``mcw-ok`` (a success message), ``mcw-note``,
+``mcw-error``, ``mcw-forecast`` (a forecast table).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable, Iterable
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
+from importlib import resources
 from zoneinfo import ZoneInfo
 
 import ipywidgets as widgets
+from markupsafe import Markup, escape
 
 from ..domain.errors import McError
-from .theme import error_html, esc
+from ..domain.forecast import AT_UPDATE, AT_UPDATE_WITHOUT
 
-log = logging.getLogger(__name__)
-
-CSS = """
-.mcw-panel { gap: 8px; max-width: 1100px; }
-.mcw-section-title { font-size: 16px; font-weight: 650; margin: 10px 0 2px 0; }
-.mcw-panel .mcw-note { font-size: 13px; color: #4b5563; }
-.mcw-readonly-note { background: #eff6ff; border: 1px solid #bfdbfe; color: #1e3a8a; border-radius: 8px;
-                     padding: 6px 12px; font-size: 13px; }
-.mcw-confirm { border: 1px solid #fde68a; background: #fffbeb; border-radius: 8px; padding: 8px 12px; gap: 6px; }
-.mcw-confirm-question { font-size: 14px; color: #78350f; }
-.mcw-buttons { gap: 8px; flex-wrap: wrap; }
-.mcw-progress { font-size: 14px; color: #1e3a8a; }
-.mcw-spinner { display: inline-block; width: 12px; height: 12px; margin-right: 6px; border-radius: 50%;
-               border: 2px solid #93c5fd; border-top-color: #1d4ed8; animation: mcw-spin 0.8s linear infinite; }
-@keyframes mcw-spin { to { transform: rotate(360deg); } }
-.mcw-ok { background: #f0fdf4; border: 1px solid #bbf7d0; color: #166534; border-radius: 8px; padding: 8px 12px; }
-.mcw-held { background: #fff7ed; border: 1px solid #fdba74; color: #9a3412; border-radius: 8px; padding: 8px 12px; }
-table.mcw-table { border-collapse: collapse; font-size: 13px; margin: 4px 0; }
-table.mcw-table th, table.mcw-table td { padding: 4px 10px; border-bottom: 1px solid #e5e7eb; text-align: left;
-                                         vertical-align: top; }
-table.mcw-table th { color: #6b7280; font-weight: 600; }
-table.mcw-table td.mcw-num, table.mcw-table th.mcw-num { text-align: right; font-variant-numeric: tabular-nums; }
-.mcw-grid { gap: 0; font-size: 13px; align-items: stretch; }
-.mcw-grid .mcw-cell { padding: 3px 8px; border-bottom: 1px solid #e5e7eb; min-height: 30px; }
-.mcw-grid .mcw-head { color: #6b7280; font-weight: 600; }
-.mcw-badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; }
-.mcw-badge-on { background: #dcfce7; color: #166534; }
-.mcw-badge-off { background: #f3f4f6; color: #4b5563; }
-.mcw-badge-undone { background: #f3f4f6; color: #6b7280; }
-"""
+log = logging.getLogger("mcwidgets.widgets")
 
 
-def panel_style() -> widgets.HTML:
-    w = widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(height="0px", margin="0"))
-    w.add_class("mcw-style")
-    return w
+# ---- HTML ------------------------------------------------------------------------------
+
+def html(template: str, *args, **kwargs) -> Markup:
+    """``template`` (trusted markup) with its ``{}`` fields filled by ``args``/``kwargs``,
+    each escaped unless it is already ``Markup``; format specs work (``{:,}``)."""
+    return Markup(template).format(*args, **kwargs)
 
 
-def button(description: str, cls: str, style: str = "", tooltip: str = "", **kw) -> widgets.Button:
-    b = widgets.Button(description=description, button_style=style, tooltip=tooltip,
-                       layout=widgets.Layout(width="auto"), **kw)
-    b.add_class(cls)
-    return b
+def join(parts: Iterable, sep: str = "") -> Markup:
+    """Pieces of HTML joined (plain strings among them are escaped)."""
+    return Markup(sep).join(parts)
 
 
-def buttons_row(*buttons: widgets.Widget) -> widgets.HBox:
-    box = widgets.HBox(list(buttons))
-    box.add_class("mcw-buttons")
-    return box
+def esc(value) -> Markup:
+    """Text from the store (names, editions, messages) made safe for an HTML widget."""
+    return escape("" if value is None else value)
 
 
-def section(title: str, cls: str) -> widgets.HTML:
-    w = widgets.HTML(f'<div class="mcw-section-title">{esc(title)}</div>')
-    w.add_class(cls)
-    return w
+def error_html(message) -> Markup:
+    return html('<div class="mcw-error" role="alert">{}</div>', message)
 
 
-def show(widget: widgets.Widget, visible: bool) -> None:
-    widget.layout.display = None if visible else "none"
+def ok_html(text, cls: str = "mcw-ok") -> Markup:
+    """A result message (plain text is escaped; pass ``Markup`` for markup)."""
+    return html('<div class="{}" role="status">{}</div>', cls, text)
 
 
-def shown(widget: widgets.Widget) -> bool:
-    return widget.layout.display != "none"
+def note_html(text) -> Markup:
+    return html('<div class="mcw-note">{}</div>', text)
 
 
-def readable(e: BaseException, *, capital: bool = True) -> str:
-    """The first line of an error (what the user is shown), starting with a capital
-    unless it follows a prefix (``capital=False``: "Could not save: only admins...")."""
-    text = (str(e).strip() or type(e).__name__).splitlines()[0]
-    return text[:1].upper() + text[1:] if capital else text
-
-
-def log_failure(what: str, e: BaseException) -> None:
-    """Refusals and bad input are the user's news, not a bug: no traceback for those."""
-    if isinstance(e, McError):
-        log.info("%s: %s", what, e)
-    else:
-        log.error(what, exc_info=e)
-
-
-def ok_html(text_html: str, cls: str = "mcw-ok") -> str:
-    """A result message; ``text_html`` must be escaped by the caller."""
-    return f'<div class="{cls}" role="status">{text_html}</div>'
-
+# ---- formats -----------------------------------------------------------------------------
 
 def day(d: date) -> str:
-    return d.strftime("%d %b %Y").lstrip("0")
+    """The one date format: "3 Jun 2026"."""
+    return f"{d.day} {d:%b %Y}"
 
 
 def when(at: datetime | None, tz: str | None = "UTC") -> str:
@@ -120,18 +90,234 @@ def when(at: datetime | None, tz: str | None = "UTC") -> str:
         local = at.astimezone(ZoneInfo(tz or "UTC"))
     except Exception:  # an unknown zone name: show UTC rather than fail
         local = at.astimezone(UTC)
-    return local.strftime("%d %b %Y %H:%M").lstrip("0")
+    return f"{day(local.date())} {local:%H:%M}"
 
 
-def num(n: int | None, cls: str) -> str:
+def number(n: int) -> str:
+    """The one number format: "1,234"."""
+    return f"{int(n):,}"
+
+
+def num(n: int | None, cls: str) -> Markup:
     if n is None:
-        return f'<span class="{cls}" data-value="">–</span>'
-    return f'<span class="{cls}" data-value="{int(n)}">{int(n):,}</span>'
+        return html('<span class="{}" data-value="">–</span>', cls)
+    return html('<span class="{}" data-value="{}">{}</span>', cls, int(n), number(n))
+
+
+def money(x: float | None, cls: str) -> Markup:
+    if x is None:
+        return html('<span class="{}" data-value="">–</span>', cls)
+    return html('<span class="{}" data-value="{}">{}</span>', cls, f"{x:g}", f"{x:,.2f}")
+
+
+def delta(n: int, cls: str, costs: bool) -> Markup:
+    """A signed change; ``costs``: more of it costs money (marketing contacts, the tier),
+    so a rise shows red and a fall green."""
+    sign = "+" if n > 0 else ("−" if n < 0 else "")
+    tone = (" mcw-up" if n > 0 else " mcw-down" if n < 0 else "") if costs else ""
+    return html('<span class="{}" data-value="{}">{}{}</span>', cls + tone, int(n), sign, number(abs(int(n))))
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
     return one if n == 1 else (many or one + "s")
 
+
+# ---- errors ------------------------------------------------------------------------------
+
+def first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def readable(e: BaseException, *, capital: bool = True) -> str:
+    """The first line of an error (what the user is shown), starting with a capital
+    unless it follows a prefix (``capital=False``: "Could not save: only admins...")."""
+    text = first_line(e)
+    return text[:1].upper() + text[1:] if capital else text
+
+
+def log_failure(what: str, e: BaseException) -> None:
+    """The one way widgets log a failure. Refusals and bad input (``McError``) are the
+    user's news, not a bug: one line at INFO. Anything else is a bug: its traceback goes
+    to the process's real stderr (``sys.__stderr__``, which Voila passes to its log),
+    never to ``sys.stderr``, which inside a kernel is the page."""
+    if isinstance(e, McError):
+        log.info("%s: %s", what, first_line(e))
+        return
+    stream = sys.__stderr__
+    if stream is None:  # pragma: no cover - no terminal at all
+        return
+    try:
+        stream.write(f"mcwidgets: {what}\n{''.join(traceback.format_exception(e))}")
+        stream.flush()
+    except (OSError, ValueError):  # pragma: no cover - closed stream
+        pass
+
+
+# ---- the stylesheet -----------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """The dashboard's one stylesheet (``widgets/static/mcwidgets.css``)."""
+    return resources.files(__package__).joinpath("static/mcwidgets.css").read_text(encoding="utf-8")
+
+
+def style() -> widgets.HTML:
+    """The stylesheet as an (invisible) HTML widget; the same sheet twice is harmless."""
+    w = widgets.HTML(Markup("<style>{}</style>").format(Markup(stylesheet())),
+                     layout=widgets.Layout(height="0px", margin="0"))
+    w.add_class("mcw-style")
+    return w
+
+
+# ---- small widgets -------------------------------------------------------------------------
+
+def button(description: str, cls: str, style: str = "", tooltip: str = "", **kw) -> widgets.Button:
+    b = widgets.Button(description=description, button_style=style, tooltip=tooltip,
+                       layout=widgets.Layout(width="auto"), **kw)
+    b.add_class(cls)
+    return b
+
+
+def buttons_row(*buttons: widgets.Widget, cls: str = "mcw-buttons") -> widgets.HBox:
+    box = widgets.HBox(list(buttons))
+    box.add_class(cls)
+    return box
+
+
+def html_widget(cls: str, value="") -> widgets.HTML:
+    w = widgets.HTML(value)
+    w.add_class(cls)
+    return w
+
+
+def section(title: str, cls: str) -> widgets.HTML:
+    return html_widget(cls, html('<div class="mcw-section-title">{}</div>', title))
+
+
+def show(widget: widgets.Widget, visible: bool) -> None:
+    widget.layout.display = None if visible else "none"
+
+
+def shown(widget: widgets.Widget) -> bool:
+    return widget.layout.display != "none"
+
+
+def spinner(label) -> Markup:
+    return html('<span class="mcw-spinner"></span>{}', label)
+
+
+# ---- the acting user -------------------------------------------------------------------------
+
+def current_user(app) -> dict | None:
+    """The acting user's row as a dict (name, role, can_edit_marketing), None if unknown."""
+    if not app.user:
+        return None
+    u = app.me()
+    return None if u is None else {"name": u.name, "role": u.role, "can_edit_marketing": u.can_edit_marketing}
+
+
+def is_admin(app) -> bool:
+    """Whether the App's acting user is an admin (the services check it again)."""
+    return (current_user(app) or {}).get("role") == "admin"
+
+
+# ---- the forecast table ----------------------------------------------------------------------
+
+CHANGE = "change"  # a column: the change the action makes at the update date
+ROWS = (("marketing", "Marketing contacts"), ("pending", "of which pending non-marketing"),
+        ("non_marketing", "Non-marketing contacts"), ("tier", "Contact tier"))
+COSTS = {"marketing", "tier"}  # rows where more costs money (a rise shows red)
+
+
+def forecast_table(fc, update_date: date, columns: Sequence[tuple[str, str, str]], *, prefix: str,
+                   cls: str, rows: Sequence[tuple[str, str]] = ROWS) -> Markup:
+    """The one forecast table: ``rows`` (figure, label) by ``columns`` (css name, column
+    of ``Forecast.columns()`` or ``CHANGE``, heading; "{when}" in a heading is the update
+    date). Each figure is a span ``{prefix}-{row}-{css name}`` with ``data-value``; a
+    "Monthly cost" row follows when the account has prices."""
+    figures = fc.columns()
+    on = day(update_date)
+    head = html("<tr><th></th>{}</tr>", join(html('<th class="mcw-num">{}</th>', title.format(when=on))
+                                                for _, _, title in columns))
+
+    def cell(key: str, name: str, column: str) -> Markup:
+        css = f"{prefix}-{key.replace('_', '-')}-{name}"
+        if column == CHANGE:
+            if key in ("pending", "cost"):
+                return Markup("–")
+            change = getattr(figures[AT_UPDATE], key) - getattr(figures[AT_UPDATE_WITHOUT], key)
+            return delta(change, css, key in COSTS)
+        value = getattr(figures[column], key)
+        return money(value, css) if key == "cost" else num(value, css)
+
+    priced = any(f.cost is not None for f in figures.values())
+    body = [(key, label) for key, label in rows] + ([("cost", "Monthly cost")] if priced else [])
+    trs = join(html('<tr class="{}-{}"><td>{}</td>{}</tr>', prefix, key.replace("_", "-"), label,
+                    join(html('<td class="mcw-num">{}</td>', cell(key, name, column))
+                         for name, column, _ in columns))
+               for key, label in body)
+    return html('<table class="mcw-table mcw-forecast {}">{}{}</table>', cls, head, trs)
+
+
+# ---- running App calls -----------------------------------------------------------------------
+
+class ShowFailed(Exception):
+    """The App call succeeded but showing its result failed (``__cause__``)."""
+
+    def __str__(self) -> str:
+        return f"Done, but the result could not be shown: {readable(self.__cause__)}"
+
+
+def run_work(fn: Callable[[], object], *, what: str, on_success: Callable[[object], None],
+             on_error: Callable[[BaseException], None], busy: Callable[[bool], None] | None = None) -> None:
+    """The one way a widget runs an App call from a click: ``busy(True)``, the call,
+    ``busy(False)``, then ``on_success(result)`` or (logged once) ``on_error(e)``. It runs
+    in the click handler: a progress line set before is on the page while it runs."""
+    if busy is not None:
+        busy(True)
+    try:
+        result = fn()
+    except Exception as e:
+        if busy is not None:
+            busy(False)
+        log_failure(what, e)
+        on_error(e)
+        return
+    if busy is not None:
+        busy(False)
+    try:
+        on_success(result)
+    except Exception as e:  # showing the result must not hide that it happened
+        log_failure(f"{what}: showing the result failed", e)
+        failure = ShowFailed()
+        failure.__cause__ = e
+        on_error(failure)
+
+
+class Refreshing:
+    """A view that re-reads everything in ``refresh()`` and shows failures in
+    ``self.message`` (never raising into the action that notified it)."""
+
+    refresh_failure = "Could not refresh"
+    clear_on_refresh = True  # a good refresh clears an earlier refresh error
+
+    def refresh(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def safe_refresh(self) -> bool:
+        try:
+            self.refresh()
+        except Exception as e:
+            log_failure(f"{type(self).__name__} refresh failed", e)
+            self.message.value = error_html(f"{self.refresh_failure}: {readable(e)}")
+            return False
+        if self.clear_on_refresh:
+            self.message.value = ""
+        return True
+
+
+# ---- the confirmation bar and the panel ---------------------------------------------------
 
 class Confirm(widgets.VBox):
     """A question with buttons, hidden until asked: ``ask(question, choices, on_answer)``.
@@ -142,8 +328,7 @@ class Confirm(widgets.VBox):
     """
 
     def __init__(self):
-        self.question = widgets.HTML("")
-        self.question.add_class("mcw-confirm-question")
+        self.question = html_widget("mcw-confirm-question")
         self.row = buttons_row()
         self.buttons: dict[str, widgets.Button] = {}
         self.asking: str | None = None  # the question being asked, None when idle
@@ -155,10 +340,10 @@ class Confirm(widgets.VBox):
     def ask(self, question: str, choices: Iterable[tuple[str, str, str]], on_answer: Callable[[str], None]) -> None:
         self.asking = question
         self._on_answer = on_answer
-        self.question.value = f"<span>{esc(question)}</span>"
+        self.question.value = html("<span>{}</span>", question)
         self.buttons = {}
-        for label, key, style in choices:
-            b = button(label, f"mcw-confirm-{key}", style)
+        for label, key, style_ in choices:
+            b = button(label, f"mcw-confirm-{key}", style_)
             b.on_click(lambda _b, key=key: self.answer(key))
             self.buttons[key] = b
         self.row.children = list(self.buttons.values())
@@ -178,24 +363,22 @@ class Confirm(widgets.VBox):
         show(self, False)
 
 
-class Panel(widgets.VBox):
+class Panel(Refreshing, widgets.VBox):
     """A panel over an App: a message line, a progress line, a confirmation bar, and
     ``run()`` for operations that call the App (busy state, errors shown, refresh).
 
     Subclasses define ``refresh()`` (re-read everything) and ``action_buttons()``
-    (the buttons to disable while an operation runs). ``threaded=True`` runs the
-    operations in a thread (the default runs them in the click handler: tests).
+    (the buttons to disable while an operation runs).
     """
 
-    def __init__(self, app, css_class: str, *, threaded: bool = False):
+    clear_on_refresh = False  # the message line also holds the result of the last operation
+
+    def __init__(self, app, css_class: str):
         self.app = app
-        self.threaded = threaded
         self.busy = False
         self._running = False  # an App call of this panel is under way
-        self.message = widgets.HTML("")
-        self.message.add_class("mcw-message")
-        self.progress = widgets.HTML("")
-        self.progress.add_class("mcw-progress")
+        self.message = html_widget("mcw-message")
+        self.progress = html_widget("mcw-progress")
         self.confirm = Confirm()
         super().__init__([], layout=widgets.Layout(width="100%", padding="4px 2px"))
         self.add_class("mcw-root")
@@ -203,18 +386,15 @@ class Panel(widgets.VBox):
         self.add_class(css_class)
 
     # ---- to define -----------------------------------------------------------------
-    def refresh(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
     def action_buttons(self) -> list[widgets.Button]:
         return []
 
     # ---- messages ------------------------------------------------------------------
-    def error(self, text: str) -> None:
+    def error(self, text) -> None:
         self.message.value = error_html(text)
 
-    def ok(self, text_html: str, cls: str = "mcw-ok") -> None:
-        self.message.value = ok_html(text_html, cls)
+    def ok(self, text, cls: str = "mcw-ok") -> None:
+        self.message.value = ok_html(text, cls)
 
     def clear_message(self) -> None:
         self.message.value = ""
@@ -224,73 +404,38 @@ class Panel(widgets.VBox):
         self.busy = busy
         for b in [*self.action_buttons(), *self.confirm.buttons.values()]:
             b.disabled = busy
-        self.progress.value = f'<span class="mcw-spinner"></span>{esc(label)}' if busy else ""
+        self.progress.value = spinner(label) if busy else ""
 
     def run(self, label: str, fn: Callable[[], object], on_success: Callable[[object], None],
             failure: str = "", *, long: bool = True) -> None:
-        """Call ``fn`` (an App call); on success ``on_success(result)`` then refresh, on
-        failure the App's message. ``long`` operations show ``label`` with a spinner and
-        disable the buttons (and run in a thread if ``threaded``)."""
+        """Call ``fn`` (an App call) with :func:`run_work`; on success ``on_success(result)``
+        then refresh, on failure the App's message. ``long`` operations show ``label``
+        with a spinner and disable the buttons while they run."""
         if self.busy:
             return
         self.clear_message()
-        if long:
-            self.set_busy(True, label)
 
-        def work():
-            self._running = True
-            try:
-                result, failed = fn(), None
-            except Exception as e:
-                result, failed = None, e
-            finally:
-                self._running = False
-            self._after(long)
-            if failed is not None:
-                log_failure(failure or label, failed)
-                self.error(f"{failure}: {readable(failed, capital=False)}" if failure else readable(failed))
-                return
-            try:
-                on_success(result)
-            except Exception as e:  # showing the result must not hide that it happened
-                log_failure("showing a result failed", e)
-                self.error(f"Done, but the result could not be shown: {readable(e)}")
+        def busy(on: bool) -> None:
+            self._running = on
+            if long:
+                self.set_busy(on, label)
+            if not on:
+                self.safe_refresh()
 
-        if long and self.threaded:
-            threading.Thread(target=work, daemon=True).start()
-        else:
-            work()
+        def failed(e: BaseException) -> None:
+            if isinstance(e, ShowFailed):
+                self.error(str(e))
+            else:
+                self.error(f"{failure}: {readable(e, capital=False)}" if failure else readable(e))
 
-    def _after(self, long: bool) -> None:
-        if long:
-            self.set_busy(False)
-        self.safe_refresh()
-
-    def safe_refresh(self) -> None:
-        """Refresh, showing (not raising) a failure: a view must never break an action."""
-        try:
-            self.refresh()
-        except Exception as e:
-            log_failure("panel refresh failed", e)
-            self.error(f"Could not refresh: {readable(e)}")
+        run_work(fn, what=failure or label, on_success=on_success, on_error=failed, busy=busy)
 
     def _on_app_change(self) -> None:
         if not (self.busy or self._running):  # an operation of this panel refreshes when it ends
             self.safe_refresh()
 
 
-def is_admin(app) -> bool:
-    """Whether the App's acting user is an admin (the services check it again)."""
-    return (current_user(app) or {}).get("role") == "admin"
-
-
-def current_user(app) -> dict | None:
-    """The acting user's row as a dict (name, role, can_edit_marketing), None if unknown."""
-    if not app.user:
-        return None
-    u = app.me()
-    return None if u is None else {"name": u.name, "role": u.role, "can_edit_marketing": u.can_edit_marketing}
-
-
-__all__ = ["Confirm", "Panel", "button", "buttons_row", "current_user", "day", "is_admin", "log_failure",
-           "num", "ok_html", "panel_style", "plural", "readable", "section", "show", "shown", "when"]
+__all__ = ["CHANGE", "Confirm", "Markup", "Panel", "Refreshing", "button", "buttons_row", "current_user", "day",
+           "delta", "error_html", "esc", "first_line", "forecast_table", "html", "html_widget", "is_admin", "join",
+           "log_failure", "money", "note_html", "num", "number", "ok_html", "plural", "readable", "run_work",
+           "section", "show", "shown", "spinner", "style", "when"]

@@ -28,22 +28,26 @@ import ipywidgets as widgets
 
 from ..domain.contacts import Source
 from ..domain.errors import ValidationError
+from ..domain.prices import PRICE_EXAMPLE, parse_price_table_text
 from ..domain.tiers import Edition
-from ..services.workflows import DEFAULT_SPIKE_LIMIT
+from ..domain.workflows import DEFAULT_SPIKE_LIMIT
 from .panel_kit import (
+    Markup,
     Panel,
     button,
     buttons_row,
     day,
+    html,
+    html_widget,
     is_admin,
+    note_html,
     num,
-    panel_style,
     plural,
     section,
     show,
+    style,
     when,
 )
-from .theme import esc, style
 
 READONLY_NOTE = "Only admins can change the settings. You see them read-only."
 BILLING_OPTIONS = [("Monthly", "monthly"), ("Annual", "annual")]
@@ -53,12 +57,6 @@ SOURCE_LABELS = {
     "forms": "Forms", "chatflows": "Chatflows", "import": "Import", "integrations": "Integrations (API)",
     "manual": "Manual entry", "ads": "Ads", "meetings": "Meetings", "sales_email_extension": "Sales email extension",
 }
-PRICE_EXAMPLE = '{"professional": {"2000": 800, "7000": 1300}}'
-
-CSS = """
-.mcw-set-users { width: 100%; max-width: 640px; }
-.mcw-settings textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
-"""
 
 
 # ---- plain functions -----------------------------------------------------------------
@@ -68,36 +66,9 @@ def source_label(source: str) -> str:
 
 
 def parse_price_table(text: str) -> dict:
-    """The price table typed as JSON, checked: {edition: {tier: monthly price}}. Blank
-    means no table ({}). Raises ValidationError saying what is wrong."""
-    text = (text or "").strip()
-    if not text:
-        return {}
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ValidationError(f"the price table is not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})")
-    if not isinstance(raw, dict):
-        raise ValidationError(f"the price table must be an object like {PRICE_EXAMPLE}")
-    editions = [e.value for e in Edition]
-    table: dict[str, dict[str, float]] = {}
-    for edition, prices in raw.items():
-        if edition not in editions:
-            raise ValidationError(f"unknown edition {edition!r} in the price table (one of: {', '.join(editions)})")
-        if not isinstance(prices, dict):
-            raise ValidationError(f"the prices of {edition} must be an object of tier: price")
-        table[edition] = {}
-        for tier, price in prices.items():
-            try:
-                t = int(str(tier).replace(",", "").replace("_", ""))
-            except ValueError:
-                raise ValidationError(f"{edition}: {tier!r} is not a tier (a whole number of contacts)")
-            if t <= 0:
-                raise ValidationError(f"{edition}: the tier {tier!r} must be positive")
-            if isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0:
-                raise ValidationError(f"{edition}, tier {t:,}: the price {price!r} must be a number of 0 or more")
-            table[edition][str(t)] = price
-    return table
+    """The price table typed as JSON, checked by the domain rule the service applies
+    too (``domain.prices``). Blank means no table ({})."""
+    return parse_price_table_text(text)
 
 
 def price_table_text(table: dict | None) -> str:
@@ -109,35 +80,36 @@ def changed(initial: dict, current: dict) -> dict:
     return {k: v for k, v in current.items() if initial.get(k) != v}
 
 
-def tier_note_html(info) -> str:
-    nxt = esc(day(info.next_update_date))
-    requested = ""
+def tier_note_html(info) -> Markup:
+    nxt = day(info.next_update_date)
+    requested = Markup("")
     if info.requested_tier is not None:
-        requested = (f' Requested: <span class="mcw-set-requested-tier" data-value="{int(info.requested_tier)}">'
-                     f"{int(info.requested_tier):,}</span> from {nxt}, if the marketing contacts then fit.")
-    return (f'<div class="mcw-note">Current tier {num(info.tier, "mcw-set-current-tier")}. A higher tier applies '
-            f"at once. A lower tier is a request for the next update date, <b>{nxt}</b>: it applies then if the "
-            f"marketing contacts fit, and never lowers the tier before.{requested}"
-            + (" While the account is being set up (no update date processed yet), a lower tier that fits "
-               "applies at once." if getattr(info, "setting_up", False) else "") + "</div>")
+        requested = html(" Requested: {} from {}, if the marketing contacts then fit.",
+                         num(info.requested_tier, "mcw-set-requested-tier"), nxt)
+    setting_up = (" While the account is being set up (no update date processed yet), a lower tier that fits "
+                  "applies at once." if getattr(info, "setting_up", False) else "")
+    return html('<div class="mcw-note">Current tier {}. A higher tier applies at once. A lower tier is a request '
+                "for the next update date, <b>{}</b>: it applies then if the marketing contacts fit, and never "
+                "lowers the tier before.{}{}</div>", num(info.tier, "mcw-set-current-tier"), nxt, requested,
+                setting_up)
 
 
-def held_html(h, tz: str) -> str:
-    return (f'<span data-held="{int(h.id)}">#{int(h.id)} — {esc(h.what)}; requested by {esc(h.requested_by)} '
-            f"on {esc(when(h.created_at, tz))}</span>")
+def held_html(h, tz: str) -> Markup:
+    return html('<span data-held="{}">#{} — {}; requested by {} on {}</span>', int(h.id), int(h.id), h.what,
+                h.requested_by, when(h.created_at, tz))
 
 
-def approve_result_html(result) -> str:
+def approve_result_html(result) -> Markup:
     if result is None:
-        return "Approved."
+        return Markup("Approved.")
     if hasattr(result, "held_id"):  # a workflow run
-        return (f'Approved: workflow <span class="mcw-set-result-name">{esc(result.workflow)}</span> enrolled '
-                f'{num(result.enrolled, "mcw-set-approved-enrolled")} {plural(result.enrolled, "contact")} and '
-                f'changed {num(result.changed, "mcw-set-approved-changed")}.')
+        return html('Approved: workflow <span class="mcw-set-result-name">{}</span> enrolled {} {} and changed {}.',
+                    result.workflow, num(result.enrolled, "mcw-set-approved-enrolled"),
+                    plural(result.enrolled, "contact"), num(result.changed, "mcw-set-approved-changed"))
     created = getattr(result, "created", 0)
     changed_n = getattr(result, "status_changed", 0)
-    return (f'Approved: the import created {num(created, "mcw-set-approved-created")} '
-            f'{plural(created, "contact")} and changed {num(changed_n, "mcw-set-approved-changed")}.')
+    return html("Approved: the import created {} {} and changed {}.", num(created, "mcw-set-approved-created"),
+                plural(created, "contact"), num(changed_n, "mcw-set-approved-changed"))
 
 
 # ---- the view ------------------------------------------------------------------------
@@ -145,8 +117,8 @@ def approve_result_html(result) -> str:
 class SettingsPanel(Panel):
     """See the module docstring."""
 
-    def __init__(self, app, *, threaded: bool = False):
-        super().__init__(app, "mcw-settings", threaded=threaded)
+    def __init__(self, app):
+        super().__init__(app, "mcw-settings")
         self.admin = False
         self.info = None
         self.initial: dict[str, dict] = {}
@@ -156,8 +128,7 @@ class SettingsPanel(Panel):
         self.last_approval = None
         self._loading = False
 
-        self.readonly = widgets.HTML(f'<div class="mcw-readonly-note">{esc(READONLY_NOTE)}</div>')
-        self.readonly.add_class("mcw-set-readonly")
+        self.readonly = html_widget("mcw-set-readonly", html('<div class="mcw-readonly-note">{}</div>', READONLY_NOTE))
         wide = widgets.Layout(width="360px")
         style_ = {"description_width": "110px"}
 
@@ -226,24 +197,22 @@ class SettingsPanel(Panel):
         self.saves = [self.save_billing, self.save_plan_button, self.save_spike, self.save_prices,
                       self.save_defaults]
         self.children = [
-            style(), panel_style(),
-            widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(height="0px", margin="0")),
-            self.readonly, self.confirm, self.progress, self.message,
+            style(), self.readonly, self.confirm, self.progress, self.message,
             section("Held spikes", "mcw-set-held-title"),
-            widgets.HTML('<div class="mcw-note">Workflows and imports that would set more contacts as marketing '
-                         "than the spike limit at once wait here for an admin's approval.</div>"),
+            widgets.HTML(note_html("Workflows and imports that would set more contacts as marketing than the "
+                                   "spike limit at once wait here for an admin's approval.")),
             self.held_box,
             section("Billing", "mcw-set-billing-title"), self.billing, self.start, self.timezone,
             self.billing_note, buttons_row(self.save_billing),
             section("Edition and contact tier", "mcw-set-plan-title"), self.edition, self.tier, self.tier_note,
             buttons_row(self.save_plan_button),
             section("Spike limit", "mcw-set-spike-title"),
-            widgets.HTML(f'<div class="mcw-note">A workflow or import that would set more contacts than this as '
-                         f"marketing at once is held for approval (default {DEFAULT_SPIKE_LIMIT:,}).</div>"),
+            widgets.HTML(note_html(f"A workflow or import that would set more contacts than this as marketing at "
+                                   f"once is held for approval (default {DEFAULT_SPIKE_LIMIT:,}).")),
             self.spike_limit, buttons_row(self.save_spike),
             section("Price table (optional)", "mcw-set-prices-title"),
-            widgets.HTML('<div class="mcw-note">Monthly price per tier and edition, as JSON, e.g. '
-                         f"<code>{esc(PRICE_EXAMPLE)}</code>. Forecasts then show costs. Empty: no prices.</div>"),
+            widgets.HTML(html('<div class="mcw-note">Monthly price per tier and edition, as JSON, e.g. '
+                              "<code>{}</code>. Forecasts then show costs. Empty: no prices.</div>", PRICE_EXAMPLE)),
             self.price_table, buttons_row(self.save_prices),
             section("Default status of new contacts, by source tool", "mcw-set-defaults-title"),
             *self.defaults.values(), buttons_row(self.save_defaults),
@@ -279,7 +248,7 @@ class SettingsPanel(Panel):
             self.timezone.value = info.timezone
             self.edition.value = info.edition
             self.tier.value = info.requested_tier if info.requested_tier is not None else info.tier
-            self.spike_limit.value = DEFAULT_SPIKE_LIMIT if info.spike_limit is None else info.spike_limit
+            self.spike_limit.value = info.effective_spike_limit
             self.price_table.value = price_table_text(info.price_table)
             for source, box in self.defaults.items():
                 box.value = defaults.get(source, "non_marketing")
@@ -291,9 +260,9 @@ class SettingsPanel(Panel):
             "plan": {"edition": info.edition, "tier": self.tier.value},
             "defaults": dict(defaults),
         }
-        self.billing_note.value = (f'<div class="mcw-note">Next update date: <span class="mcw-set-next-update" '
-                                   f'data-value="{info.next_update_date.isoformat()}">'
-                                   f"{esc(day(info.next_update_date))}</span> (in {esc(info.timezone)}).</div>")
+        self.billing_note.value = html('<div class="mcw-note">Next update date: <span class="mcw-set-next-update" '
+                                       'data-value="{}">{}</span> (in {}).</div>', info.next_update_date.isoformat(),
+                                       day(info.next_update_date), info.timezone)
         self.tier_note.value = tier_note_html(info)
         self._render_held()
         show(self.readonly, not self.admin)
@@ -310,14 +279,14 @@ class SettingsPanel(Panel):
         self.user_boxes = {}
         self.admin_users = set()
         for title in ("User", "Role", "Edit marketing contacts"):
-            head = widgets.HTML(f"<span>{esc(title)}</span>")
+            head = widgets.HTML(html("<span>{}</span>", title))
             head.add_class("mcw-cell")
             head.add_class("mcw-head")
             cells.append(head)
         for u in self.app.users():
-            name = widgets.HTML(f'<span data-user="{esc(u.name)}">{esc(u.name)}</span>')
-            role = widgets.HTML(f'<span data-user="{esc(u.name)}" data-value="{esc(u.role)}">'
-                                f"{esc(u.role.capitalize())}</span>")
+            name = widgets.HTML(html('<span data-user="{0}">{0}</span>', u.name))
+            role = widgets.HTML(html('<span data-user="{}" data-value="{}">{}</span>', u.name, u.role,
+                                     u.role.capitalize()))
             box = widgets.Checkbox(value=bool(u.can_edit_marketing), indent=False, description="",
                                    disabled=not self.admin, layout=widgets.Layout(width="auto"))
             box.add_class("mcw-set-permission")
@@ -354,8 +323,7 @@ class SettingsPanel(Panel):
             row.add_class("mcw-set-held-row")
             rows.append(row)
         if not rows:
-            none = widgets.HTML('<div class="mcw-note">Nothing is waiting for approval.</div>')
-            none.add_class("mcw-set-no-held")
+            none = html_widget("mcw-set-no-held", note_html("Nothing is waiting for approval."))
             rows.append(none)
         self.held_box.children = rows
 
@@ -382,12 +350,12 @@ class SettingsPanel(Panel):
 
         def done(info):
             if info.requested_tier is not None:
-                text = (f'Saved. Tier {num(info.requested_tier, "mcw-set-saved-requested")} is requested: it '
-                        f"applies on {esc(day(info.next_update_date))} if the marketing contacts then fit; until "
-                        f"then the tier stays {info.tier:,}.")
+                text = html("Saved. Tier {} is requested: it applies on {} if the marketing contacts then fit; "
+                            "until then the tier stays {:,}.", num(info.requested_tier, "mcw-set-saved-requested"),
+                            day(info.next_update_date), info.tier)
             else:
-                text = (f'Saved. Edition {esc(info.edition.capitalize())}, tier '
-                        f'{num(info.tier, "mcw-set-saved-tier")}.')
+                text = html("Saved. Edition {}, tier {}.", info.edition.capitalize(),
+                            num(info.tier, "mcw-set-saved-tier"))
             self.ok(text)
 
         self.run("Saving the edition and tier…", lambda: self.app.configure_account(**changes), done,
@@ -422,13 +390,13 @@ class SettingsPanel(Panel):
 
         status_labels = {v: k for k, v in STATUS_OPTIONS}
         labels = ", ".join(f"{source_label(s)}: {status_labels[st]}" for s, st in changes.items())
-        self._save("default statuses", call, f"Default statuses saved ({esc(labels)}).")
+        self._save("default statuses", call, f"Default statuses saved ({labels}).")
 
     def set_permission(self, name: str, allowed: bool) -> None:
         verb = "may" if allowed else "may no longer"
         self.run("Saving the permission…", lambda: self.app.set_permission(name, allowed),
-                 lambda u: self.ok(f'<span class="mcw-set-result-name">{esc(u.name)}</span> {verb} set contacts '
-                                   "as marketing."),
+                 lambda u: self.ok(html('<span class="mcw-set-result-name">{}</span> {} set contacts as marketing.',
+                                        u.name, verb)),
                  f"The permission of {name} could not be changed", long=False)
 
     def add_user(self) -> None:
@@ -437,7 +405,7 @@ class SettingsPanel(Panel):
         def done(u):
             self.new_user.value = ""
             self.new_admin.value = False
-            self.ok(f'User <span class="mcw-set-result-name">{esc(u.name)}</span> added ({esc(u.role)}).')
+            self.ok(html('User <span class="mcw-set-result-name">{}</span> added ({}).', u.name, u.role))
 
         self.run("Adding the user…", lambda: self.app.add_user(name, admin=admin), done,
                  "The user could not be added", long=False)

@@ -8,20 +8,21 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from .figures import usage_figure
+from .panel_kit import Refreshing, html_widget
 from .resize import ResizeNudge
-from .logs import first_line, log_exception
-from .theme import error_html
 
 PLOT_CONFIG = {"responsive": True, "displaylogo": False,
                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
 
 
-class UsageChart(widgets.VBox):
+class UsageChart(Refreshing, widgets.VBox):
     """A ``FigureWidget`` built by :func:`usage_figure`, updated in place by :meth:`refresh`.
 
     ``width``: a fixed width in pixels; by default the chart follows its container
     (a :class:`ResizeNudge` resizes it when it becomes visible).
     """
+
+    refresh_failure = "Could not refresh the chart"
 
     def __init__(self, app, *, width: int | None = None, history_days: int = 365, subscribe: bool = True,
                  report=None):
@@ -31,7 +32,7 @@ class UsageChart(widgets.VBox):
         self.figure = go.FigureWidget(self.build_figure(report))
         self.figure._config = PLOT_CONFIG
         self.figure.add_class("mcw-usage-figure")
-        self.message = widgets.HTML("")
+        self.message = html_widget("mcw-chart-message")
         self.nudger = ResizeNudge()
         super().__init__([self.message, self.figure, self.nudger])
         self.add_class("mcw-chart")
@@ -72,9 +73,4 @@ class UsageChart(widgets.VBox):
         self.nudger.nudge()
 
     def _on_change(self) -> None:
-        try:
-            self.refresh()
-            self.message.value = ""
-        except Exception as e:  # a view must not break the action that notified it
-            log_exception("usage chart refresh failed")
-            self.message.value = error_html(f"Could not refresh the chart: {first_line(e)}")
+        self.safe_refresh()  # a view must not break the action that notified it

@@ -23,85 +23,47 @@ Stable CSS classes: ``mcw-wizard``, ``mcw-wz-step-<n>``, ``mcw-wz-next``,
 
 from __future__ import annotations
 
-import logging
-import threading
+from dataclasses import asdict
 from datetime import date
 
 import ipywidgets as widgets
 import traitlets
 
-from ..domain.errors import McError
+from ..domain.forecast import AFTER, AT_UPDATE, AT_UPDATE_WITHOUT
 from ..domain.wizard import (
     HARD_BOUNCED, UNENGAGED_LABELS, UNSUBSCRIBED, eligible_filter, wizard_filter,
 )
 from .filter_builder import FilterBuilder
-from .theme import error_html, esc, style
-
-log = logging.getLogger(__name__)
+from .panel_kit import (
+    Markup,
+    button,
+    buttons_row,
+    day,
+    error_html,
+    html,
+    html_widget,
+    is_admin,
+    join,
+    forecast_table,
+    log_failure,
+    num,
+    ok_html,
+    plural,
+    readable,
+    run_work,
+    spinner,
+    style,
+)
 
 STEPS = {1: "Information", 2: "Unengaged contacts", 3: "Filters & lists", 4: "Review and update"}
 REFUSAL = "Only admins can manage marketing contacts."
 
-CSS = """
-.mcw-wizard { gap: 8px; max-width: 980px; }
-.mcw-wz-steps { display: flex; gap: 6px; flex-wrap: wrap; font-size: 13px; margin-bottom: 4px; }
-.mcw-wz-steps span { padding: 3px 10px; border-radius: 12px; background: #f3f4f6; color: #6b7280; }
-.mcw-wz-steps span.mcw-wz-current { background: #2563eb; color: #ffffff; }
-.mcw-wz-steps span.mcw-wz-done { background: #dbeafe; color: #1e3a8a; }
-.mcw-wz-title { font-size: 18px; font-weight: 650; margin: 4px 0; }
-.mcw-wz-text { font-size: 14px; color: #374151; line-height: 1.5; }
-.mcw-wz-count { font-size: 13px; color: #4b5563; }
-.mcw-wz-buttons { gap: 8px; margin-top: 8px; }
-table.mcw-wz-figures { border-collapse: collapse; font-size: 14px; margin: 6px 0; }
-table.mcw-wz-figures th, table.mcw-wz-figures td { padding: 4px 14px; border-bottom: 1px solid #e5e7eb;
-                                                  text-align: right; }
-table.mcw-wz-figures th:first-child, table.mcw-wz-figures td:first-child { text-align: left; }
-.mcw-wz-summary li { margin: 2px 0; }
-.mcw-wz-progress { font-size: 14px; color: #1e3a8a; }
-.mcw-wz-spinner { display: inline-block; width: 12px; height: 12px; margin-right: 6px; border-radius: 50%;
-                  border: 2px solid #93c5fd; border-top-color: #1d4ed8; animation: mcw-spin 0.8s linear infinite; }
-@keyframes mcw-spin { to { transform: rotate(360deg); } }
-.mcw-wz-result { font-size: 14px; }
-.mcw-wz-result .mcw-ok { background: #f0fdf4; border: 1px solid #bbf7d0; color: #166534; border-radius: 8px;
-                         padding: 8px 12px; }
-"""
-
-
-def _log_failure(what: str, e: Exception) -> None:
-    """Refusals and bad input are the user's news, not a bug: no traceback for those."""
-    if isinstance(e, McError):
-        log.info("%s: %s", what, e)
-    else:
-        log.exception(what)
-
-
-def _text(e: Exception) -> str:
-    text = str(e).strip() or type(e).__name__
-    return text[:1].upper() + text[1:]
-
-
-def _day(d: date) -> str:
-    return d.strftime("%d %b %Y").lstrip("0")
-
-
-def _num(n: int | None, cls: str) -> str:
-    if n is None:
-        return f'<span class="{cls}" data-value="">–</span>'
-    return f'<span class="{cls}" data-value="{int(n)}">{int(n):,}</span>'
-
-
-def _money(x: float | None, cls: str) -> str:
-    if x is None:
-        return f'<span class="{cls}" data-value="">–</span>'
-    return f'<span class="{cls}" data-value="{x:g}">{x:,.2f}</span>'
-
-
-def is_admin(app) -> bool:
-    """Whether the App's acting user is an admin (the service checks it again)."""
-    if not app.user:
-        return False
-    me = app.me()
-    return me is not None and me.role == "admin"
+# The review step's forecast table: (css name, Forecast column, heading). "Now" is the
+# selection right after the update, which for a set-as-non-marketing is the counts now.
+REVIEW_COLUMNS = (("now", AFTER, "Now"), ("after", AT_UPDATE, "After {when}"),
+                  ("without", AT_UPDATE_WITHOUT, "After {when} without this update"))
+REVIEW_ROWS = (("marketing", "Marketing contacts"), ("non_marketing", "Non-marketing contacts"),
+               ("tier", "Contact tier"))
 
 
 def list_options(infos) -> list[tuple[str, str]]:
@@ -112,47 +74,23 @@ def list_options(infos) -> list[tuple[str, str]]:
 
 def review_figures(fc) -> dict[str, dict[str, float | int | None]]:
     """The review table from a set_non_marketing Forecast: now, and after the next
-    update date with the update (the pending contacts leave then)."""
-    a = fc.after
-    return {
-        "now": {"marketing": a.marketing, "non_marketing": a.non_marketing, "tier": a.tier, "cost": a.cost},
-        "after": {"marketing": a.marketing_at_update, "non_marketing": a.non_marketing + a.pending,
-                  "tier": a.tier_at_update, "cost": a.cost_at_update},
-        "without": {"marketing": fc.before.marketing_at_update,
-                    "non_marketing": fc.before.non_marketing + fc.before.pending,
-                    "tier": fc.before.tier_at_update, "cost": fc.before.cost_at_update},
-    }
+    update date with and without the update (``Forecast.columns``)."""
+    columns = fc.columns()
+    return {name: asdict(columns[column]) for name, column, _ in REVIEW_COLUMNS}
 
 
-def review_table_html(fc, update_date: date) -> str:
-    f = review_figures(fc)
-    show_cost = any(f[k]["cost"] is not None for k in f)
-    head = (f'<tr><th></th><th>Now</th><th>After {esc(_day(update_date))}</th>'
-            f'<th>After {esc(_day(update_date))} without this update</th></tr>')
-    rows = []
-    for key, label in (("marketing", "Marketing contacts"), ("non_marketing", "Non-marketing contacts"),
-                       ("tier", "Contact tier")):
-        css = key.replace("_", "-")
-        cells = "".join(f'<td>{_num(f[col][key], f"mcw-wz-{css}-{col}")}</td>'
-                        for col in ("now", "after", "without"))
-        rows.append(f"<tr><td>{label}</td>{cells}</tr>")
-    if show_cost:
-        cells = "".join(f'<td>{_money(f[col]["cost"], f"mcw-wz-cost-{col}")}</td>'
-                        for col in ("now", "after", "without"))
-        rows.append(f"<tr><td>Monthly cost</td>{cells}</tr>")
-    return f'<table class="mcw-wz-figures">{head}{"".join(rows)}</table>'
+def review_table_html(fc, update_date: date) -> Markup:
+    return forecast_table(fc, update_date, REVIEW_COLUMNS, rows=REVIEW_ROWS, prefix="mcw-wz", cls="mcw-wz-figures")
 
 
 class MarketingContactsWizard(widgets.VBox):
-    """See the module docstring. ``threaded=True`` runs the update in a thread (the
-    default runs it in the click handler, which tests rely on); ``debounce`` is the
-    FilterBuilder's count delay."""
+    """See the module docstring. ``debounce`` is the FilterBuilder's count delay; the
+    update runs with the kit's ``run_work``."""
 
     step = traitlets.Int(1)
 
-    def __init__(self, app, *, debounce: float = 0.3, threaded: bool = False):
+    def __init__(self, app, *, debounce: float = 0.3):
         self.app = app
-        self.threaded = threaded
         self.debounce = debounce
         self.skipped = {2: False, 3: False}
         self.forecast = None  # the Forecast shown on the review step
@@ -160,22 +98,19 @@ class MarketingContactsWizard(widgets.VBox):
         self.result = None  # the ActionResult of the last update
         self.undo_result = None
         self.admin = False
-        self.message = widgets.HTML("")
-        self.message.add_class("mcw-wz-message")
-        super().__init__([style(), widgets.HTML(f"<style>{CSS}</style>",
-                                                layout=widgets.Layout(height="0px", margin="0"))],
-                         layout=widgets.Layout(width="100%", padding="4px 2px"))
+        self.message = html_widget("mcw-wz-message")
+        super().__init__([style()], layout=widgets.Layout(width="100%", padding="4px 2px"))
         self.add_class("mcw-root")
         self.add_class("mcw-wizard")
         try:
             self.admin = is_admin(app)
         except Exception as e:
-            log.exception("could not read the users")
-            self.children = [*self.children, widgets.HTML(error_html(f"Could not read the users: {e}"))]
+            log_failure("could not read the users", e)
+            self.children = [*self.children, widgets.HTML(error_html(f"Could not read the users: {readable(e, capital=False)}"))]
             return
         if not self.admin:
-            refusal = widgets.HTML(f'<div class="mcw-alert mcw-alert-98" role="alert">{esc(REFUSAL)}</div>')
-            refusal.add_class("mcw-wz-refusal")
+            refusal = html_widget("mcw-wz-refusal", html('<div class="mcw-alert mcw-alert-98" role="alert">{}</div>',
+                                                         REFUSAL))
             self.refusal = refusal
             self.children = [*self.children, refusal]
             return
@@ -190,18 +125,13 @@ class MarketingContactsWizard(widgets.VBox):
     # ---- pages -------------------------------------------------------------------
     @staticmethod
     def _button(description: str, cls: str, style: str = "", tooltip: str = "") -> widgets.Button:
-        b = widgets.Button(description=description, button_style=style, tooltip=tooltip,
-                           layout=widgets.Layout(width="auto"))
-        b.add_class(cls)
-        return b
+        return button(description, cls, style, tooltip)
 
     def _buttons(self, *buttons: widgets.Button) -> widgets.HBox:
-        box = widgets.HBox(list(buttons))
-        box.add_class("mcw-wz-buttons")
-        return box
+        return buttons_row(*buttons, cls="mcw-wz-buttons")
 
     def _page(self, n: int, *children: widgets.Widget) -> widgets.VBox:
-        title = widgets.HTML(f'<div class="mcw-wz-title">{esc(STEPS[n])}</div>')
+        title = widgets.HTML(html('<div class="mcw-wz-title">{}</div>', STEPS[n]))
         page = widgets.VBox([title, *children], layout=widgets.Layout(width="100%"))
         page.add_class("mcw-wz-step")
         page.add_class(f"mcw-wz-step-{n}")
@@ -303,42 +233,41 @@ class MarketingContactsWizard(widgets.VBox):
             {1: self._enter_info, 2: self._enter_unengaged, 3: self._enter_filters,
              4: self._enter_review}[n]()
         except Exception as e:  # show the App's message in the step, never a traceback
-            _log_failure(f"wizard step {n} failed", e)
-            self.message.value = error_html(_text(e))
+            log_failure(f"wizard step {n} failed", e)
+            self.message.value = error_html(readable(e))
         self.body.children = [self.pages[n]]
 
     def _stepper_html(self, current: int) -> str:
         parts = []
         for n, title in STEPS.items():
             cls = "mcw-wz-current" if n == current else ("mcw-wz-done" if n < current else "")
-            parts.append(f'<span class="{cls}" data-step="{n}">{n}. {esc(title)}</span>')
-        return f'<div class="mcw-wz-steps">{"".join(parts)}</div>'
+            parts.append(html('<span class="{}" data-step="{}">{}. {}</span>', cls, n, n, title))
+        return html('<div class="mcw-wz-steps">{}</div>', join(parts))
 
     # ---- steps ---------------------------------------------------------------------
     def _update_date(self) -> date:
         return self.app.account().next_update_date
 
     def _enter_info(self) -> None:
-        when = esc(_day(self._update_date()))
-        self.info.value = (
+        update = self._update_date()
+        self.info.value = html(
             '<div class="mcw-wz-text">'
             "<p><b>Marketing contacts</b> are the contacts you may send marketing email and target with ads. "
             "Your contact tier, and so your bill, depends on how many you have. <b>Non-marketing</b> "
             "contacts cost nothing and can still receive one-to-one sales email and transactional email.</p>"
             "<p>This wizard sets contacts as non-marketing: unengaged contacts (hard-bounced or unsubscribed), "
             "and contacts you select with a filter or lists. You review the effect before anything changes.</p>"
-            f'<p>Contacts you set as non-marketing stay marketing contacts until the next update date, '
-            f'<b class="mcw-wz-update-date" data-value="{self._update_date().isoformat()}">{when}</b>: '
+            "<p>Contacts you set as non-marketing stay marketing contacts until the next update date, "
+            '<b class="mcw-wz-update-date" data-value="{}">{}</b>: '
             "they become non-marketing then, and stop counting toward your tier. Until then you can undo.</p>"
-            "</div>")
+            "</div>", update.isoformat(), day(update))
 
     def _enter_unengaged(self) -> None:
         for prop in (HARD_BOUNCED, UNSUBSCRIBED):
             n = self.app.count(filter=eligible_filter(prop))
             self.counts[prop] = n
-            noun = "contact" if n == 1 else "contacts"
-            self.unengaged_counts[prop].value = (f'<span class="mcw-wz-count-value" data-value="{n}">{n:,}'
-                                                 f"</span> marketing {noun}")
+            self.unengaged_counts[prop].value = html("{} marketing {}", num(n, "mcw-wz-count-value"),
+                                                     plural(n, "contact"))
 
     def _enter_filters(self) -> None:
         self.builder.reload_lists()
@@ -349,7 +278,7 @@ class MarketingContactsWizard(widgets.VBox):
         self.lists.value = chosen
         self.lists.layout.display = None if names else "none"
         self.lists_note.value = ("" if names else
-                                 '<div class="mcw-wz-text">There are no lists yet.</div>')
+                                 Markup('<div class="mcw-wz-text">There are no lists yet.</div>'))
         if self.debounce <= 0:
             self.builder.refresh_count()  # data may have changed since the step was last shown
         else:
@@ -375,17 +304,17 @@ class MarketingContactsWizard(widgets.VBox):
         return wizard_filter(hard_bounced=c[HARD_BOUNCED], unsubscribed=c[UNSUBSCRIBED], filter=c["filter"],
                              lists=c["lists"])
 
-    def _summary_html(self, chosen: dict) -> str:
-        items = [f"<li>{esc(UNENGAGED_LABELS[p])}</li>" for p in (HARD_BOUNCED, UNSUBSCRIBED) if chosen[p]]
+    def _summary_html(self, chosen: dict) -> Markup:
+        items = [html("<li>{}</li>", UNENGAGED_LABELS[p]) for p in (HARD_BOUNCED, UNSUBSCRIBED) if chosen[p]]
         if chosen["filter"]:
-            items.append(f'<li>Filter: <span class="mcw-wz-filter-text">'
-                         f'{esc(self.builder.describe(chosen["filter"]))}</span></li>')
+            items.append(html('<li>Filter: <span class="mcw-wz-filter-text">{}</span></li>',
+                              self.builder.describe(chosen["filter"])))
         for name in chosen["lists"]:
-            items.append(f'<li>Members of list <span class="mcw-wz-list-name">{esc(name)}</span></li>')
+            items.append(html('<li>Members of list <span class="mcw-wz-list-name">{}</span></li>', name))
         if not items:
-            return ('<div class="mcw-wz-text">Nothing is selected: go back and tick unengaged contacts, '
-                    "build a filter or choose lists.</div>")
-        return f'<div class="mcw-wz-text">Contacts selected by any of:<ul>{"".join(items)}</ul></div>'
+            return Markup('<div class="mcw-wz-text">Nothing is selected: go back and tick unengaged contacts, '
+                          "build a filter or choose lists.</div>")
+        return html('<div class="mcw-wz-text">Contacts selected by any of:<ul>{}</ul></div>', join(items))
 
     def _enter_review(self) -> None:
         self.result, self.undo_result = None, None
@@ -405,16 +334,14 @@ class MarketingContactsWizard(widgets.VBox):
         self.forecast = fc
         when = self._update_date()
         unchanged = fc.selected - fc.changes
-        self.review.value = (
-            f'<div class="mcw-wz-text">{_num(fc.selected, "mcw-wz-selected")} contacts selected; '
-            f'{_num(fc.changes, "mcw-wz-changes")} marketing contacts will become non-marketing on '
-            f"{esc(_day(when))}"
-            + (f" ({unchanged:,} already non-marketing or pending)" if unchanged else "") + ".</div>"
-            + review_table_html(fc, when))
+        self.review.value = html(
+            '<div class="mcw-wz-text">{} contacts selected; {} marketing contacts will become non-marketing on {}{}.'
+            "</div>{}", num(fc.selected, "mcw-wz-selected"), num(fc.changes, "mcw-wz-changes"), day(when),
+            f" ({unchanged:,} already non-marketing or pending)" if unchanged else "", review_table_html(fc, when))
         self.update_button.disabled = fc.changes == 0
         if fc.changes == 0:
-            self.result_html.value = ('<div class="mcw-wz-text">No marketing contact would change: '
-                                      "there is nothing to update.</div>")
+            self.result_html.value = Markup('<div class="mcw-wz-text">No marketing contact would change: '
+                                            "there is nothing to update.</div>")
 
     # ---- the update ------------------------------------------------------------------
     def _set_busy(self, busy: bool) -> None:
@@ -422,35 +349,28 @@ class MarketingContactsWizard(widgets.VBox):
             b.disabled = busy
 
     def update_contacts(self) -> None:
-        """Run the update over the reviewed selection (in a thread if ``threaded``)."""
+        """Run the update over the reviewed selection (the kit's ``run_work``)."""
         if self.selection is None or self.result is not None:
             return
-        self._set_busy(True)
+        selection = self.selection
         self.message.value = ""
-        self.progress.value = '<span class="mcw-wz-spinner"></span>Updating contacts…'
-        if self.threaded:
-            threading.Thread(target=self._run_update, args=(self.selection,), daemon=True).start()
-        else:
-            self._run_update(self.selection)
+        self.progress.value = spinner("Updating contacts…")
 
-    def _run_update(self, selection: dict) -> None:
-        try:
-            result = self.app.run_wizard(selection)
-            when = self._update_date()
-        except Exception as e:
-            _log_failure("the wizard update failed", e)
-            self.progress.value = ""
-            self.message.value = error_html(f"The update failed: {e}")
-            self._set_busy(False)
-            return
+        def busy(on: bool) -> None:
+            if not on:
+                self.progress.value = ""
+            self._set_busy(on)
+
+        run_work(lambda: (self.app.run_wizard(selection), self._update_date()), what="the wizard update failed",
+                 busy=busy, on_success=lambda r: self._updated(*r),
+                 on_error=lambda e: setattr(self.message, "value", error_html(f"The update failed: {readable(e, capital=False)}")))
+
+    def _updated(self, result, when: date) -> None:
         self.result = result
-        self.progress.value = ""
-        noun = "contact" if result.changed == 1 else "contacts"
-        self.result_html.value = (
-            f'<div class="mcw-ok" role="status">{_num(result.changed, "mcw-wz-changed")} {noun} will become '
-            f'non-marketing on <span class="mcw-wz-result-date" data-value="{when.isoformat()}">'
-            f"{esc(_day(when))}</span>. They stay marketing contacts until then.</div>")
-        self._set_busy(False)
+        self.result_html.value = ok_html(html(
+            '{} {} will become non-marketing on <span class="mcw-wz-result-date" data-value="{}">{}</span>. They stay '
+            "marketing contacts until then.", num(result.changed, "mcw-wz-changed"), plural(result.changed, "contact"),
+            when.isoformat(), day(when)))
         self.update_button.layout.display = "none"
         self.undo_button.layout.display = None
         self.restart_button.layout.display = None
@@ -459,19 +379,15 @@ class MarketingContactsWizard(widgets.VBox):
     def undo(self) -> None:
         if self.result is None or self.undo_result is not None:
             return
-        self._set_busy(True)
-        try:
-            self.undo_result = self.app.undo(self.result.action_id)
-        except Exception as e:
-            _log_failure("undo failed", e)
-            self.message.value = error_html(f"Undo failed: {e}")
-            self._set_busy(False)
-            return
-        n = self.undo_result.changed
-        self.result_html.value = (
-            f'<div class="mcw-ok" role="status">Undone: {_num(n, "mcw-wz-restored")} '
-            f'{"contact is" if n == 1 else "contacts are"} marketing contacts again.</div>')
-        self._set_busy(False)
+        run_work(lambda: self.app.undo(self.result.action_id), what="undo failed", busy=self._set_busy,
+                 on_success=self._undone,
+                 on_error=lambda e: setattr(self.message, "value", error_html(f"Undo failed: {readable(e, capital=False)}")))
+
+    def _undone(self, result) -> None:
+        self.undo_result = result
+        n = result.changed
+        self.result_html.value = ok_html(html("Undone: {} {} marketing contacts again.", num(n, "mcw-wz-restored"),
+                                              plural(n, "contact is", "contacts are")))
         self.undo_button.layout.display = "none"
 
     def restart(self) -> None:

@@ -27,23 +27,30 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from ..services.workflows import DEFAULT_SPIKE_LIMIT
+from dataclasses import asdict
+
+from ..domain.forecast import AFTER, AT_UPDATE, AT_UPDATE_WITHOUT, NOW
 from .filter_builder import FilterBuilder
 from .panel_kit import (
+    Markup,
     Panel,
     button,
     buttons_row,
     day,
+    forecast_table,
+    html,
+    html_widget,
     is_admin,
+    join,
     log_failure,
+    note_html,
     num,
-    panel_style,
     plural,
     readable,
     section,
     show,
+    style,
 )
-from .theme import esc, style
 
 ACTION_OPTIONS = [("Set as non-marketing", "non_marketing"), ("Set as marketing", "marketing")]
 ACTION_LABELS = {v: k for k, v in ACTION_OPTIONS}
@@ -53,12 +60,10 @@ NO_TRIGGERS = "No triggers yet: add at least one condition."
 COLUMNS = ("Name", "Status", "Action", "Enrollment triggers", "Enrolled", "")
 GRID_COLUMNS = "minmax(120px, 1.2fr) 70px 180px minmax(180px, 2.5fr) 80px auto"
 
-CSS = """
-.mcw-wf-table { width: 100%; }
-.mcw-wf-form { border: 1px solid #e5e7eb; border-radius: 8px; padding: 8px 12px; gap: 6px; background: #ffffff; }
-.mcw-wf-form-title { font-size: 15px; font-weight: 650; }
-.mcw-wf-dry-run-result .mcw-wf-dr-title { font-size: 15px; font-weight: 650; margin-top: 6px; }
-"""
+# The dry run's forecast table: (css name, Forecast column, heading).
+FORECAST_COLUMNS = (("now", NOW, "Now"), ("after-run", AFTER, "After the run"),
+                    ("at-update", AT_UPDATE, "After {when}"),
+                    ("at-update-without", AT_UPDATE_WITHOUT, "After {when} without this workflow"))
 
 
 # ---- plain functions: what the view shows -------------------------------------------
@@ -67,61 +72,31 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, str(action))
 
 
-def workflow_cells(info) -> dict[str, str]:
-    """The table cells of one workflow (HTML, escaped), by column key."""
-    data = f'data-workflow="{esc(info.name)}"'
+def workflow_cells(info) -> dict[str, Markup]:
+    """The table cells of one workflow (HTML), by column key."""
     state = "on" if info.enabled else "off"
     return {
-        "name": f'<span class="mcw-wf-name-text" {data}>{esc(info.name)}</span>'
-                + (' <span class="mcw-note">(re-enrolls)</span>' if info.reenroll else ""),
-        "state": f'<span class="mcw-badge mcw-badge-{state}" data-value="{state}" {data}>'
-                 f'{"On" if info.enabled else "Off"}</span>',
-        "action": f'<span data-value="{esc(info.action)}" {data}>{esc(action_label(info.action))}</span>',
-        "trigger": f'<span {data}>{esc(info.trigger_text)}</span>',
-        "enrolled": f'<span data-value="{int(info.enrolled)}" {data}>{int(info.enrolled):,}</span>',
+        "name": html('<span class="mcw-wf-name-text" data-workflow="{0}">{0}</span>{1}', info.name,
+                     Markup(' <span class="mcw-note">(re-enrolls)</span>') if info.reenroll else ""),
+        "state": html('<span class="mcw-badge mcw-badge-{0}" data-value="{0}" data-workflow="{1}">{2}</span>', state,
+                      info.name, "On" if info.enabled else "Off"),
+        "action": html('<span data-value="{}" data-workflow="{}">{}</span>', info.action, info.name,
+                       action_label(info.action)),
+        "trigger": html('<span data-workflow="{}">{}</span>', info.name, info.trigger_text),
+        "enrolled": html('<span data-value="{}" data-workflow="{}">{:,}</span>', int(info.enrolled), info.name,
+                         int(info.enrolled)),
     }
 
 
 def forecast_figures(fc) -> dict[str, dict[str, float | int | None]]:
     """A workflow's Forecast as table columns: now; once it ran; after the next update
-    date with the run; after it without the run (pending contacts leave at the date)."""
-    b, a = fc.before, fc.after
-
-    def now(s):
-        return {"marketing": s.marketing, "pending": s.pending, "non_marketing": s.non_marketing,
-                "tier": s.tier, "cost": s.cost}
-
-    def at_update(s):
-        return {"marketing": s.marketing_at_update, "pending": 0, "non_marketing": s.non_marketing + s.pending,
-                "tier": s.tier_at_update, "cost": s.cost_at_update}
-
-    return {"now": now(b), "after-run": now(a), "at-update": at_update(a), "at-update-without": at_update(b)}
+    date with the run; after it without the run (``Forecast.columns``)."""
+    columns = fc.columns()
+    return {name: asdict(columns[column]) for name, column, _ in FORECAST_COLUMNS}
 
 
-def _money(x, cls: str) -> str:
-    if x is None:
-        return f'<span class="{cls}" data-value="">–</span>'
-    return f'<span class="{cls}" data-value="{x:g}">{x:,.2f}</span>'
-
-
-def forecast_table_html(fc, update_date: date) -> str:
-    f = forecast_figures(fc)
-    when = esc(day(update_date))
-    columns = (("now", "Now"), ("after-run", "After the run"), ("at-update", f"After {when}"),
-               ("at-update-without", f"After {when} without this workflow"))
-    head = "<tr><th></th>" + "".join(f'<th class="mcw-num">{t}</th>' for _, t in columns) + "</tr>"
-    rows = []
-    for key, label in (("marketing", "Marketing contacts"), ("pending", "of which pending non-marketing"),
-                       ("non_marketing", "Non-marketing contacts"), ("tier", "Contact tier")):
-        css = key.replace("_", "-")
-        cells = "".join(f'<td class="mcw-num">{num(f[col][key], f"mcw-wf-dr-{css}-{col}")}</td>'
-                        for col, _ in columns)
-        rows.append(f"<tr><td>{label}</td>{cells}</tr>")
-    if any(f[col]["cost"] is not None for col, _ in columns):
-        cells = "".join(f'<td class="mcw-num">{_money(f[col]["cost"], f"mcw-wf-dr-cost-{col}")}</td>'
-                        for col, _ in columns)
-        rows.append(f"<tr><td>Monthly cost</td>{cells}</tr>")
-    return f'<table class="mcw-table mcw-wf-figures">{head}{"".join(rows)}</table>'
+def forecast_table_html(fc, update_date: date) -> Markup:
+    return forecast_table(fc, update_date, FORECAST_COLUMNS, prefix="mcw-wf-dr", cls="mcw-wf-figures")
 
 
 def status_label(marketing_status: str, pending: bool) -> str:
@@ -130,54 +105,52 @@ def status_label(marketing_status: str, pending: bool) -> str:
     return "Non-marketing"
 
 
-def sample_table_html(sample: list[dict]) -> str:
+def sample_table_html(sample: list[dict]) -> Markup:
     if not sample:
-        return ""
-    rows = []
-    for r in sample:
-        name = " ".join(x for x in (r.get("first_name"), r.get("last_name")) if x)
-        rows.append(f'<tr data-contact="{int(r["id"])}"><td class="mcw-num">{int(r["id"])}</td>'
-                    f'<td>{esc(r.get("email"))}</td><td>{esc(name)}</td>'
-                    f'<td>{esc(status_label(r.get("marketing_status"), bool(r.get("pending_non_marketing"))))}</td>'
-                    "</tr>")
-    return ('<table class="mcw-table mcw-wf-sample"><tr><th class="mcw-num">Id</th><th>Email</th><th>Name</th>'
-            f'<th>Status now</th></tr>{"".join(rows)}</table>')
+        return Markup("")
+    rows = join(html('<tr data-contact="{0}"><td class="mcw-num">{0}</td><td>{1}</td><td>{2}</td><td>{3}</td></tr>',
+                     int(r["id"]), r.get("email") or "",
+                     " ".join(x for x in (r.get("first_name"), r.get("last_name")) if x),
+                     status_label(r.get("marketing_status"), bool(r.get("pending_non_marketing"))))
+                for r in sample)
+    return html('<table class="mcw-table mcw-wf-sample"><tr><th class="mcw-num">Id</th><th>Email</th><th>Name</th>'
+                "<th>Status now</th></tr>{}</table>", rows)
 
 
-def dry_run_html(dr, update_date: date) -> str:
+def dry_run_html(dr, update_date: date) -> Markup:
     fc = dr.forecast
     transition = "non-marketing" if fc.transition == "set_non_marketing" else "marketing"
     n = dr.would_enroll
-    effect = (f"{num(fc.changes, 'mcw-wf-would-change')} {plural(fc.changes, 'contact')} would be set as "
-              f"{transition}" + (f" (pending until {esc(day(update_date))})"
-                                 if transition == "non-marketing" and fc.changes else ""))
-    shown_note = (f'<div class="mcw-note">The first {len(dr.sample)} of them:</div>'
-                  if n > len(dr.sample) else "")
-    return (f'<div class="mcw-wf-dr-title">Dry run of <span class="mcw-wf-dr-name">{esc(dr.workflow)}</span></div>'
-            f'<div>It would enroll {num(n, "mcw-wf-would-enroll")} {plural(n, "contact")} now; {effect}. '
-            "Nothing has changed.</div>"
-            + shown_note + sample_table_html(dr.sample) + forecast_table_html(fc, update_date))
+    pending = (html(" (pending until {})", day(update_date)) if transition == "non-marketing" and fc.changes
+               else "")
+    effect = html("{} {} would be set as {}{}", num(fc.changes, "mcw-wf-would-change"),
+                  plural(fc.changes, "contact"), transition, pending)
+    shown_note = note_html(f"The first {len(dr.sample)} of them:") if n > len(dr.sample) else ""
+    return html('<div class="mcw-wf-dr-title">Dry run of <span class="mcw-wf-dr-name">{}</span></div>'
+                "<div>It would enroll {} {} now; {}. Nothing has changed.</div>{}{}{}", dr.workflow,
+                num(n, "mcw-wf-would-enroll"), plural(n, "contact"), effect, shown_note,
+                sample_table_html(dr.sample), forecast_table_html(fc, update_date))
 
 
-def run_result_html(name: str, result, held=None, spike_limit: int | None = None) -> tuple[str, str]:
+def run_result_html(name: str, result, held=None, spike_limit: int | None = None) -> tuple[str, Markup]:
     """(css class, HTML) of what a run did: ``result`` a RunResult or None (turned on
     without enrolling existing contacts); ``held`` the HeldRow when the guard held it."""
-    wf = f'<span class="mcw-wf-result-name">{esc(name)}</span>'
+    wf = html('<span class="mcw-wf-result-name">{}</span>', name)
     if result is None:
-        return "mcw-ok", (f"Workflow {wf} is on. Contacts that already meet the triggers were not enrolled; "
-                          "contacts that meet them from now on will be.")
+        return "mcw-ok", html("Workflow {} is on. Contacts that already meet the triggers were not enrolled; "
+                              "contacts that meet them from now on will be.", wf)
     if result.held_id is not None:
         count = f" would set {held.count:,} contacts as marketing" if held is not None else ""
         limit = f" (the spike limit is {spike_limit:,})" if spike_limit is not None else ""
-        return "mcw-held", (f'<strong>Held by the spike guard.</strong> Workflow {wf}{count}, more than the '
-                            f"spike limit allows{limit}. Nothing changed: an admin approves or rejects it in "
-                            f'Settings, held action <span class="mcw-wf-held-id" data-value="{result.held_id}">'
-                            f"#{result.held_id}</span>.")
+        return "mcw-held", html("<strong>Held by the spike guard.</strong> Workflow {}{}, more than the spike limit "
+                                "allows{}. Nothing changed: an admin approves or rejects it in Settings, held "
+                                'action <span class="mcw-wf-held-id" data-value="{}">#{}</span>.', wf, count, limit,
+                                result.held_id, result.held_id)
     if result.enrolled == 0:
-        return "mcw-ok", f"Workflow {wf}: no contact meets the triggers now; nothing changed."
-    return "mcw-ok", (f"Workflow {wf} enrolled {num(result.enrolled, 'mcw-wf-result-enrolled')} "
-                      f"{plural(result.enrolled, 'contact')} and changed "
-                      f"{num(result.changed, 'mcw-wf-result-changed')}.")
+        return "mcw-ok", html("Workflow {}: no contact meets the triggers now; nothing changed.", wf)
+    return "mcw-ok", html("Workflow {} enrolled {} {} and changed {}.", wf,
+                          num(result.enrolled, "mcw-wf-result-enrolled"), plural(result.enrolled, "contact"),
+                          num(result.changed, "mcw-wf-result-changed"))
 
 
 # ---- the view ------------------------------------------------------------------------
@@ -188,8 +161,8 @@ class WorkflowRow:
     def __init__(self, info, admin: bool):
         self.info = info
         self.cells: dict[str, widgets.HTML] = {}
-        for key, html in workflow_cells(info).items():
-            cell = widgets.HTML(html)
+        for key, value in workflow_cells(info).items():
+            cell = widgets.HTML(value)
             cell.add_class("mcw-cell")
             cell.add_class("mcw-wf-row")
             cell.add_class(f"mcw-wf-{key}")
@@ -220,11 +193,10 @@ class WorkflowRow:
 
 
 class WorkflowsPanel(Panel):
-    """See the module docstring. ``debounce`` is the trigger builder's count delay;
-    ``threaded`` runs long operations in a thread."""
+    """See the module docstring. ``debounce`` is the trigger builder's count delay."""
 
-    def __init__(self, app, *, debounce: float = 0.3, threaded: bool = False):
-        super().__init__(app, "mcw-workflows", threaded=threaded)
+    def __init__(self, app, *, debounce: float = 0.3):
+        super().__init__(app, "mcw-workflows")
         self.debounce = debounce
         self.infos: list = []
         self.rows: dict[str, WorkflowRow] = {}
@@ -233,27 +205,23 @@ class WorkflowsPanel(Panel):
         self.last_result = None  # the last run result shown (RunResult or None)
         self.admin = is_admin(app)
 
-        self.readonly = widgets.HTML(f'<div class="mcw-readonly-note">{esc(READONLY_NOTE)}</div>')
-        self.readonly.add_class("mcw-wf-readonly")
+        self.readonly = html_widget("mcw-wf-readonly", html('<div class="mcw-readonly-note">{}</div>', READONLY_NOTE))
         show(self.readonly, not self.admin)
         self.table = widgets.GridBox([], layout=widgets.Layout(grid_template_columns=GRID_COLUMNS,
                                                                width="100%"))
         self.table.add_class("mcw-grid")
         self.table.add_class("mcw-wf-table")
-        self.empty = widgets.HTML('<div class="mcw-note">No workflows yet.</div>')
-        self.empty.add_class("mcw-wf-empty")
+        self.empty = html_widget("mcw-wf-empty", note_html("No workflows yet."))
         self.new_button = button("New workflow", "mcw-wf-new", "primary")
         self.new_button.on_click(lambda _b: self.new_workflow())
         show(self.new_button, self.admin)
         self.form = self._build_form()
         self.dry_run_html = widgets.HTML("")
         self.dry_run_html.add_class("mcw-wf-dry-run-result")
-        self.children = [style(), panel_style(),
-                         widgets.HTML(f"<style>{CSS}</style>", layout=widgets.Layout(height="0px", margin="0")),
-                         section("Workflows", "mcw-wf-title"),
-                         widgets.HTML('<div class="mcw-note">A workflow enrolls the contacts that meet its '
-                                      "triggers and sets their marketing contact status. Each contact is "
-                                      "enrolled once, unless re-enrollment is on.</div>"),
+        self.children = [style(), section("Workflows", "mcw-wf-title"),
+                         widgets.HTML(note_html("A workflow enrolls the contacts that meet its triggers and sets "
+                                                "their marketing contact status. Each contact is enrolled once, "
+                                                "unless re-enrollment is on.")),
                          self.readonly, self.table, self.empty, buttons_row(self.new_button), self.form,
                          self.confirm, self.progress, self.message, self.dry_run_html]
         self.refresh()
@@ -261,8 +229,7 @@ class WorkflowsPanel(Panel):
 
     # ---- building ------------------------------------------------------------------
     def _build_form(self) -> widgets.VBox:
-        self.form_title = widgets.HTML("")
-        self.form_title.add_class("mcw-wf-form-title")
+        self.form_title = html_widget("mcw-wf-form-title")
         self.name = widgets.Text(description="Name", placeholder="e.g. Unsubscribed out",
                                  layout=widgets.Layout(width="420px"))
         self.name.add_class("mcw-wf-form-name")
@@ -280,7 +247,7 @@ class WorkflowsPanel(Panel):
         self.save_button.on_click(lambda _b: self.save())
         self.cancel_button.on_click(lambda _b: self.close_form())
         form = widgets.VBox([self.form_title, self.name,
-                             widgets.HTML('<div class="mcw-note"><b>Enrollment triggers</b></div>'), self.builder,
+                             widgets.HTML(note_html(Markup("<b>Enrollment triggers</b>"))), self.builder,
                              self.action, self.reenroll, buttons_row(self.save_button, self.cancel_button)])
         form.add_class("mcw-wf-form")
         show(form, False)
@@ -306,7 +273,7 @@ class WorkflowsPanel(Panel):
         self.rows = {}
         head = []
         for title in COLUMNS:
-            cell = widgets.HTML(f"<span>{esc(title)}</span>")
+            cell = widgets.HTML(html("<span>{}</span>", title))
             cell.add_class("mcw-cell")
             cell.add_class("mcw-head")
             head.append(cell)
@@ -349,8 +316,8 @@ class WorkflowsPanel(Panel):
             self.error(readable(e))
             return
         self.editing = info.name
-        self.form_title.value = (f'<div class="mcw-wf-form-title">Edit workflow '
-                                 f'<span class="mcw-wf-form-editing">{esc(info.name)}</span></div>')
+        self.form_title.value = html('<div class="mcw-wf-form-title">Edit workflow '
+                                     '<span class="mcw-wf-form-editing">{}</span></div>', info.name)
         self.name.value = info.name
         self.builder.reload_lists()
         self.builder.filter = info.trigger
@@ -388,8 +355,8 @@ class WorkflowsPanel(Panel):
 
         def done(info):
             self.close_form()
-            self.ok(f'Workflow <span class="mcw-wf-result-name">{esc(info.name)}</span> {verb}. It is off: '
-                    "dry-run it, then turn it on.")
+            self.ok(html('Workflow <span class="mcw-wf-result-name">{}</span> {}. It is off: dry-run it, then '
+                         "turn it on.", info.name, verb))
 
         self.run("Saving…", call, done, "The workflow could not be saved", long=False)
 
@@ -426,7 +393,7 @@ class WorkflowsPanel(Panel):
 
     def turn_off(self, name: str) -> None:
         self.run("Turning off…", lambda: self.app.turn_off_workflow(name),
-                 lambda info: self.ok(f'Workflow <span class="mcw-wf-result-name">{esc(info.name)}</span> is off.'),
+                 lambda info: self.ok(html('Workflow <span class="mcw-wf-result-name">{}</span> is off.', info.name)),
                  "The workflow could not be turned off", long=False)
 
     def run_now(self, name: str) -> None:
@@ -440,10 +407,9 @@ class WorkflowsPanel(Panel):
         limit = None
         if result is not None and result.held_id is not None:
             held = next((h for h in self.app.held() if h.id == result.held_id), None)
-            account = self.app.account()
-            limit = DEFAULT_SPIKE_LIMIT if account.spike_limit is None else account.spike_limit
-        cls, html = run_result_html(name, result, held, limit)
-        self.ok(html, cls)
+            limit = self.app.account().effective_spike_limit
+        cls, text = run_result_html(name, result, held, limit)
+        self.ok(text, cls)
 
     def ask_delete(self, name: str) -> None:
         self.clear_message()
@@ -455,7 +421,7 @@ class WorkflowsPanel(Panel):
         def done(_):
             if self.editing == name:
                 self.close_form()
-            self.ok(f'Workflow <span class="mcw-wf-result-name">{esc(name)}</span> deleted.')
+            self.ok(html('Workflow <span class="mcw-wf-result-name">{}</span> deleted.', name))
 
         self.run("Deleting…", lambda: self.app.delete_workflow(name), done, "The workflow could not be deleted",
                  long=False)

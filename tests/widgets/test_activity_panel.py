@@ -21,9 +21,7 @@ def app(ctx):
     return App(ctx, "admin")
 
 
-@pytest.fixture
-def people(ctx):
-    return [make_contact(ctx, "marketing", i, country="NL" if i < 3 else "DE") for i in range(5)]
+PEOPLE = [("marketing", i, {"country": "NL" if i < 3 else "DE"}) for i in range(5)]  # the people fixture
 
 
 def data_value(html: str, cls: str) -> str:
@@ -101,7 +99,7 @@ def test_undo_of_a_workflow_action(app, ctx, people):
     p = ActivityPanel(app)
     view = p.views[run.action_id]
     assert "Workflow: set as non-marketing" in view.cells["what"].value
-    assert "workflow &#x27;Dutch out&#x27;" in view.cells["who"].value
+    assert "workflow &#39;Dutch out&#39;" in view.cells["who"].value
     view.undo.click()
     p.confirm.buttons["yes"].click()
     assert all(state_of(ctx, c) == ("marketing", False) for c in people)
@@ -118,6 +116,21 @@ def test_undo_after_the_update_date_is_refused_readably(app, ctx, clock, people)
     assert "mcw-error" in p.message.value and "the update date (2026-12-26) has passed" in p.message.value
     assert state_of(ctx, people[0]) == ("non_marketing", False)
     assert "Update date" in p.views[p.loaded[0].id].cells["what"].value
+
+
+def test_undo_is_offered_only_while_the_service_would_accept_it(app, ctx, clock, people):
+    """Issue 13 item 3: the panel asks the service's rule (ActionRow.undoable), so an
+    action whose update date passed, or that was undone, offers no Undo."""
+    first = app.set_non_marketing(people[:1])
+    second = app.set_non_marketing(people[1:2])
+    p = ActivityPanel(app)
+    assert shown(p.views[first.action_id].undo) and shown(p.views[second.action_id].undo)
+    app.undo(first.action_id)
+    assert not shown(p.views[first.action_id].undo) and shown(p.views[second.action_id].undo)
+    clock.set(datetime(2026, 12, 27, 9, 0, tzinfo=UTC))
+    app.rollover()
+    assert not shown(p.views[second.action_id].undo)
+    assert not shown(ActivityPanel(app).views[second.action_id].undo)
 
 
 def test_a_user_without_the_permission_sees_no_undo_and_a_forced_undo_is_refused(app, ctx, people):
@@ -220,6 +233,6 @@ def test_a_tier_raise_is_listed_in_the_activity(app):
     p = ActivityPanel(app)
     (view,) = [v for v in p.views.values() if v.row.kind == "tier_raised"]
     assert "Contact tier raised" in view.cells["what"].value and ">alice<" in view.cells["who"].value
-    assert ("Tier raised from 1 to 2 by alice&#x27;s bulk action setting 2 contacts as marketing"
+    assert ("Tier raised from 1 to 2 by alice&#39;s bulk action setting 2 contacts as marketing"
             in view.cells["description"].value)
     assert view.row.details["action_id"] == result.action_id and not shown(view.undo)

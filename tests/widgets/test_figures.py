@@ -74,6 +74,15 @@ def test_projection_marked_at_the_next_update_date():
     assert note.x == date(2026, 12, 26) and note.y == 1_450 and "1,450" in note.text
 
 
+def test_the_projection_says_its_date_in_the_one_date_format():
+    """Issue 13 item 6: "1 Jan 2027" as everywhere else on the dashboard, not "01 Jan 2027"."""
+    from mcwidgets.widgets.panel_kit import day
+
+    fig = usage_figure(snapshots(), report(next_update_date=date(2027, 1, 1)), today=TODAY)
+    note = [a for a in fig.layout.annotations if a.name == "projection"][0]
+    assert note.text == "1,450 after 1 Jan 2027" == f"1,450 after {day(date(2027, 1, 1))}"
+
+
 def test_alert_thresholds_are_dotted_lines_at_75_90_98_percent_of_the_tier():
     fig = usage_figure(snapshots(), report(tier=2_000), today=TODAY)
     lines = {s.name: s for s in fig.layout.shapes}

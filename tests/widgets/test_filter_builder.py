@@ -14,7 +14,6 @@ from mcwidgets.services import lists
 from mcwidgets.widgets import filter_model as fm
 from mcwidgets.widgets.filter_builder import FilterBuilder
 from tests.conftest import ADMIN
-from tests.services.helpers import make_contact
 
 
 @pytest.fixture
@@ -22,21 +21,15 @@ def app(ctx):
     return App(ctx, "admin")
 
 
-@pytest.fixture
-def people(ctx, clock):
-    """A few contacts with varied properties; returns their ids by nickname."""
-    old = clock.now - timedelta(days=200)
-    ids = {
-        "nl1": make_contact(ctx, "marketing", 1, country="NL", lifecycle_stage="lead", first_name="Anna",
-                            last_activity_at=clock.now - timedelta(days=3)),
-        "nl2": make_contact(ctx, "marketing", 2, country="nl", lifecycle_stage="customer", hard_bounced=True,
-                            last_activity_at=old),
-        "be": make_contact(ctx, "pending", 3, country="BE", lifecycle_stage="lead", unsubscribed=True),
-        "de": make_contact(ctx, "non_marketing", 4, country="DE", lifecycle_stage="subscriber",
-                           company="Müller GmbH"),
-        "none": make_contact(ctx, "marketing", 5),
-    }
-    return ids
+PEOPLE = {  # a few contacts with varied properties, for the people fixture (tests/widgets/conftest.py)
+    "nl1": ("marketing", 1, {"country": "NL", "lifecycle_stage": "lead", "first_name": "Anna",
+                             "last_activity_at": lambda now: now - timedelta(days=3)}),
+    "nl2": ("marketing", 2, {"country": "nl", "lifecycle_stage": "customer", "hard_bounced": True,
+                             "last_activity_at": lambda now: now - timedelta(days=200)}),
+    "be": ("pending", 3, {"country": "BE", "lifecycle_stage": "lead", "unsubscribed": True}),
+    "de": ("non_marketing", 4, {"country": "DE", "lifecycle_stage": "subscriber", "company": "Müller GmbH"}),
+    "none": ("marketing", 5, {}),
+}
 
 
 def builder_for(app, **kw) -> FilterBuilder:
@@ -227,7 +220,7 @@ def test_invalid_input_is_shown_inline_and_filter_keeps_last_valid(app, people):
     assert b.sentence.value == "" and b.count_html.value == ""  # they describe the last valid filter
     row.value_widget.value = "N"
     assert b.valid and b.error.value == ""
-    assert "Country contains &#x27;N&#x27;" in b.sentence.value and b.count == 2
+    assert "Country contains &#39;N&#39;" in b.sentence.value and b.count == 2
     assert 'data-value="2"' in b.count_html.value
 
     row.property.value = "id"

@@ -111,7 +111,7 @@ def test_dashboard_header_escapes_account_and_user_names(ctx):
     admin.add_user("<b>eve</b>")
     dash = build_dashboard(App(ctx, "<b>eve</b>"))
     head = dash.header.value
-    assert "<img" not in head and "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;Acme &amp; Co" in head
+    assert "<img" not in head and "&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;Acme &amp; Co" in head
     assert "<b>eve</b>" not in head and "&lt;b&gt;eve&lt;/b&gt;" in head
     assert 'class="mcw-role">user<' in head
 
@@ -203,7 +203,7 @@ def test_tier_event_is_shown_until_an_admin_acknowledges_it(app, clock):
     assert (result.tier_before, result.tier_after) == (1, 3)
     html = panel.tier_events.value
     assert 'data-count="1"' in html and panel.tier_box.layout.display is None
-    assert "Tier raised from 1 to 3 on 3 Jun 2026 by alice&#x27;s bulk action setting 3 contacts as marketing" in html
+    assert "Tier raised from 1 to 3 on 3 Jun 2026 by alice&#39;s bulk action setting 3 contacts as marketing" in html
     assert panel.ack_button.layout.display is None  # admin
     panel.ack_button.click()
     assert panel.tier_events.value == "" and panel.tier_box.layout.display == "none"

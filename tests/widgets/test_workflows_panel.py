@@ -10,7 +10,7 @@ import pytest
 from mcwidgets.app import App
 from mcwidgets.widgets.panel_kit import shown
 from mcwidgets.widgets.workflows_panel import ENROLL_QUESTION, WorkflowsPanel, forecast_figures
-from tests.services.helpers import all_states, make_contact, state_of
+from tests.services.helpers import all_states, state_of
 
 NL = {"filterGroups": [{"filters": [{"propertyName": "country", "operator": "EQ", "value": "NL"}]}]}
 DE = {"filterGroups": [{"filters": [{"propertyName": "country", "operator": "EQ", "value": "DE"}]}]}
@@ -21,17 +21,15 @@ def app(ctx):
     return App(ctx, "admin")
 
 
-@pytest.fixture
-def people(ctx):
-    return {
-        "nl1": make_contact(ctx, "marketing", 1, country="NL"),
-        "nl2": make_contact(ctx, "marketing", 2, country="NL"),
-        "nl_pending": make_contact(ctx, "pending", 3, country="NL"),
-        "nl_non": make_contact(ctx, "non_marketing", 4, country="NL"),
-        "de": make_contact(ctx, "marketing", 5, country="DE"),
-        "de_non": make_contact(ctx, "non_marketing", 6, country="DE"),
-        "de_non2": make_contact(ctx, "non_marketing", 7, country="DE"),
-    }
+PEOPLE = {  # the people fixture (tests/widgets/conftest.py)
+    "nl1": ("marketing", 1, {"country": "NL"}),
+    "nl2": ("marketing", 2, {"country": "NL"}),
+    "nl_pending": ("pending", 3, {"country": "NL"}),
+    "nl_non": ("non_marketing", 4, {"country": "NL"}),
+    "de": ("marketing", 5, {"country": "DE"}),
+    "de_non": ("non_marketing", 6, {"country": "DE"}),
+    "de_non2": ("non_marketing", 7, {"country": "DE"}),
+}
 
 
 def panel(app, **kw) -> WorkflowsPanel:
