@@ -18,7 +18,7 @@ from .account import ensure_account
 from .actions import start_action
 from .context import Context, retry_on_conflict
 from .permissions import require_edit_marketing, require_user
-from .rollover import action_session
+from .unit_of_work import action_session
 from .status import ActionResult
 
 UNDOABLE = {"set_non_marketing", "wizard", "workflow_non_marketing"}
