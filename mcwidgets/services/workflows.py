@@ -210,6 +210,8 @@ def _check_trigger_compiles(session: Session, ctx: Context, wf: Workflow) -> Non
         raise ValidationError(f"workflow {wf.name!r} trigger: {e}")
 
 
+# --- held runs (``held_guard``): an admin decides ---------------------------------
+
 def approve(ctx: Context, actor: Actor, held_id: int):
     """Approve a held run (admins with the permission), in one transaction: a failure leaves it held.
 
