@@ -577,7 +577,8 @@ class Bench:
         raw.commit()
         raw.maintain("contacts")
         pending = raw.read("SELECT count(*) FROM contacts WHERE pending_non_marketing = TRUE")[0][0]
-        acc = raw.read("SELECT last_update_processed, tier, requested_tier FROM account WHERE id = 1")[0]
+        acc = raw.read("SELECT last_update_processed, processed_until, tier, requested_tier FROM account "
+                       "WHERE id = 1")[0]
         snap = raw.read("SELECT coalesce(max(id), 0) FROM usage_snapshots")[0][0]
         later = App.open(self.url, now=LATER, user=USER)
         at = LATER.replace(tzinfo=None)
@@ -592,8 +593,8 @@ class Bench:
         def reset_mcw(aid):
             undo_action(raw, aid)
             raw.begin()
-            raw.run("UPDATE account SET last_update_processed = ?, tier = ?, requested_tier = ? WHERE id = 1",
-                    tuple(acc))
+            raw.run("UPDATE account SET last_update_processed = ?, processed_until = ?, tier = ?, "
+                    "requested_tier = ? WHERE id = 1", tuple(acc))
             raw.run("DELETE FROM usage_snapshots WHERE id > ?", (snap,))
             raw.commit()
             raw.maintain("contacts", "audit_events")
