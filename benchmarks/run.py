@@ -34,11 +34,18 @@ Operations (mcwidgets | raw SQL):
   ``App.set_non_marketing(filter=...)`` | action row + UPDATE + audit INSERT ... SELECT;
 * rollover of ~30 % of contacts made pending (untimed set-up): ``App.rollover()`` with
   the clock moved past the update date | action row + UPDATE + audit INSERT ... SELECT;
+* status while a bulk action runs: ``usage.status`` from another connection, called
+  again and again while ``set_non_marketing`` over every contact runs in a thread |
+  the same status when idle (no raw SQL side: the figure is the latency, and the ratio
+  during / idle; a read takes no write lock, so it does not wait for the action);
 * peak RSS (VmHWM) of a fresh process that opens the App, builds the whole dashboard
   (every tab) and pages through the grid; the JSON bytes of one 50-row grid page.
 
 Prints a detail table per engine, then one Markdown table (with date, machine and
 command) that the README can quote. ``--quick``: 20,000 contacts, one run each.
+``--only status_during_bulk`` (comma-separated operations: demo_load, counts, pages,
+memory, set_non_marketing, rollover, status_during_bulk, csv_import) runs only those,
+on a demo store loaded untimed when demo_load is not among them.
 """
 
 from __future__ import annotations
@@ -54,6 +61,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,7 +110,8 @@ def log(msg: str) -> None:
 class Row:
     engine: str
     op: str
-    kind: str  # "time" (seconds), "page" (seconds, 20 ms target), "rate", "rss", "bytes"
+    kind: str  # "time" (seconds), "page" (seconds, 20 ms target), "rate", "rss", "bytes",
+    #            "latency" (seconds: a read during a write | the same read idle)
     mcw: float
     raw: float | None = None
     runs: tuple[list[float], list[float]] | None = None
@@ -119,7 +128,7 @@ class Row:
     def fmt(self, v: float | None) -> str:
         if v is None:
             return "—"
-        if self.kind == "page":
+        if self.kind in ("page", "latency"):
             return f"{v * 1000:.1f} ms"
         if self.kind == "time":
             return f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f} s"
@@ -137,6 +146,8 @@ class Row:
             return f"{'yes' if self.mcw < RSS_MB_TARGET else '**no**'} (< {RSS_MB_TARGET:.0f} MB)"
         if self.kind == "bytes":
             return f"{'yes' if self.mcw < PAGE_BYTES_TARGET else '**no**'} (< 20 KB)"
+        if self.kind == "latency":  # the read answered while the write ran, not after it
+            return "yes (answers during the action)" if "answered 0 " not in self.note else "**no**"
         ok_ratio = r is not None and r <= RATIO_TARGET
         if self.kind == "page":
             ok_ms = self.mcw * 1000 < PAGE_MS_TARGET
@@ -566,7 +577,8 @@ class Bench:
         raw.commit()
         raw.maintain("contacts")
         pending = raw.read("SELECT count(*) FROM contacts WHERE pending_non_marketing = TRUE")[0][0]
-        acc = raw.read("SELECT last_update_processed, tier, requested_tier FROM account WHERE id = 1")[0]
+        acc = raw.read("SELECT last_update_processed, processed_until, tier, requested_tier FROM account "
+                       "WHERE id = 1")[0]
         snap = raw.read("SELECT coalesce(max(id), 0) FROM usage_snapshots")[0][0]
         later = App.open(self.url, now=LATER, user=USER)
         at = LATER.replace(tzinfo=None)
@@ -581,8 +593,8 @@ class Bench:
         def reset_mcw(aid):
             undo_action(raw, aid)
             raw.begin()
-            raw.run("UPDATE account SET last_update_processed = ?, tier = ?, requested_tier = ? WHERE id = 1",
-                    tuple(acc))
+            raw.run("UPDATE account SET last_update_processed = ?, processed_until = ?, tier = ?, "
+                    "requested_tier = ? WHERE id = 1", tuple(acc))
             raw.run("DELETE FROM usage_snapshots WHERE id > ?", (snap,))
             raw.commit()
             raw.maintain("contacts", "audit_events")
@@ -609,6 +621,65 @@ class Bench:
             later.close()
         RESULTS[-1].note = f"{info['changed']:,} changed"
         assert info["changed"] == info["raw_changed"] == pending, (info, pending)
+
+    # -- status while a bulk action runs ---------------------------------------------
+    def status_during_bulk(self) -> None:
+        """``usage.status`` from another connection while ``set_non_marketing`` over every
+        contact runs in a thread, against the same status idle. Reads take no write lock,
+        so none of them waits for the action's transaction to end."""
+        from dataclasses import replace
+
+        from mcwidgets.domain.actors import Actor, ActorKind
+        from mcwidgets.domain.selection import Selection
+        from mcwidgets.services import status as status_service
+        from mcwidgets.services import usage
+        from mcwidgets.services.context import Context
+
+        sample_load()
+        reader = Context.open(self.url, now=NOW)  # its own engine: another connection
+        try:
+            usage.status(reader)  # warm-up (and the day's snapshot, the one read that writes)
+            idle = [timed(lambda: usage.status(reader))[0] for _ in range(self.light)]
+            running, finished = threading.Event(), threading.Event()
+            bulk_ctx = replace(self.app.ctx, checkpoint=lambda step: step == "action-recorded" and running.set())
+            out: dict = {}
+
+            def bulk():
+                t = time.perf_counter()
+                try:
+                    out["result"] = status_service.set_non_marketing(
+                        bulk_ctx, Actor(ActorKind.USER, USER), Selection(all_contacts=True))
+                finally:
+                    out["seconds"] = time.perf_counter() - t
+                    finished.set()
+                    running.set()  # (a failure before the action was recorded)
+
+            worker = threading.Thread(target=bulk)
+            worker.start()
+            during, late = [], 0
+            running.wait()  # the action holds the write lock from here until it commits
+            while not finished.is_set():
+                dt, _ = timed(lambda: usage.status(reader))
+                if finished.is_set():
+                    late += 1  # ended after the action: not counted as answered during it
+                else:
+                    during.append(dt)
+            worker.join()
+        finally:
+            reader.dispose()
+        result = out["result"]
+        undo_action(self.raw, result.action_id)
+        self.raw.maintain("contacts", "audit_events")
+        row = Row(self.name, f"status while a bulk action over {self.n:,} contacts runs (raw SQL column: idle)",
+                  "latency",
+                  median(during) if during else out["seconds"], median(idle), (during, idle),
+                  note=f"answered {len(during)} times during the {out['seconds']:.2f} s action "
+                       f"({result.changed:,} changed), max {max(during, default=0) * 1000:.1f} ms")
+        RESULTS.append(row)
+        log(f"{self.name:8} {row.op:55} during {row.fmt(row.mcw):>10}  idle {row.fmt(row.raw):>10}  "
+            f"ratio {row.ratio:.2f}  {row.note}")
+        print(f"status latency on {self.name} at {self.n:,} contacts: {row.fmt(row.mcw)} (median) while a "
+              f"bulk action runs vs {row.fmt(row.raw)} idle; {row.note}", flush=True)
 
     # -- import ------------------------------------------------------------------
     def csv_import(self, csv_path: Path) -> None:
@@ -888,19 +959,24 @@ def print_markdown(command: str, pg_version: str | None) -> None:
 # ---------------------------------------------------------------------------
 
 
+OPERATIONS = ("demo_load", "counts", "pages", "memory", "set_non_marketing", "rollover", "status_during_bulk",
+              "csv_import")
+
+
 def run_engine(engine: str, url: str, args, work: Path, db_url_for, csv_path: Path) -> None:
     global EXTRA
     EXTRA = EXTRA_BY_ENGINE.setdefault(engine, [])
     CURRENT["engine"] = engine
     b = Bench(engine, url, args.contacts, args.reps, args.light_reps, work, db_url_for)
     try:
-        b.demo_load()
-        b.counts()
-        b.pages()
-        b.memory()
-        b.set_non_marketing()
-        b.rollover()
-        b.csv_import(csv_path)
+        if "demo_load" not in args.only:
+            log(f"{engine}: demo load of {args.contacts:,} contacts (untimed: --only)")
+            b.app.demo(contacts=args.contacts, seed=SEED)
+        for op in args.only:
+            if op == "csv_import":
+                b.csv_import(csv_path)
+            else:
+                getattr(b, op)()
     finally:
         b.close()
     print_details(engine)
@@ -915,6 +991,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=None,
                     help="runs of each loading/mutating pair (default 3); reads run max(5, this) times")
     ap.add_argument("--pg-url", help="an existing PostgreSQL database to use (its contacts are REPLACED)")
+    ap.add_argument("--only", default=",".join(OPERATIONS),
+                    help=f"comma-separated operations to run, in this order (default all: {','.join(OPERATIONS)})")
     ap.add_argument("--child-memory", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_memory:
@@ -924,6 +1002,9 @@ def main() -> None:
         args.contacts = 20_000 if args.quick else 1_000_000
     reps = args.repeat or (1 if args.quick else 3)
     args.reps, args.light_reps = reps, (1 if args.quick and not args.repeat else max(5, reps))
+    args.only = [o.strip() for o in args.only.split(",") if o.strip()]
+    if set(args.only) - set(OPERATIONS):
+        raise SystemExit(f"unknown operation(s): {', '.join(sorted(set(args.only) - set(OPERATIONS)))}")
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = set(engines) - {"sqlite", "postgres"}
     if unknown:
@@ -938,8 +1019,9 @@ def main() -> None:
         )
 
         csv_path = work / "contacts.csv"
-        log(f"generating a {args.contacts:,}-row CSV for the import")
-        generate(csv_path, args.contacts)
+        if "csv_import" in args.only:
+            log(f"generating a {args.contacts:,}-row CSV for the import")
+            generate(csv_path, args.contacts)
         for engine in engines:
             log(f"=== {engine}: {args.contacts:,} contacts, {args.reps} run(s) per write pair, "
                 f"{args.light_reps} per read pair")

@@ -9,14 +9,18 @@ from sqlalchemy.orm import Session
 
 from ..domain import tiers
 from ..domain.actors import Actor
-from ..domain.billing import Billing, BillingPeriod, as_utc, local_date
+from ..domain.billing import Billing, BillingPeriod, local_date
 from ..domain.errors import ValidationError
 from ..domain.prices import validate_price_table
 from ..domain.workflows import effective_spike_limit
 from ..store import queries
 from ..store.models import Account
+from . import settings_audit
+from .account_row import billing_of, boundary, bootstrap_account, ensure_account, setting_up  # noqa: F401
 from .context import Context
 from .permissions import require_admin
+from .tier_events import record as record_tier_event
+from .unit_of_work import action_session, read_session
 
 
 @dataclass(frozen=True)
@@ -42,51 +46,6 @@ class AccountInfo:
         return effective_spike_limit(self.spike_limit)
 
 
-def billing_of(account: Account) -> Billing:
-    return Billing(BillingPeriod(account.billing_period), account.billing_start, account.timezone)
-
-
-def boundary(account: Account) -> datetime:
-    """The processed boundary: update dates whose day starts at or before it are never due."""
-    return account.processed_until or account.created_at
-
-
-def setting_up(account: Account) -> bool:
-    """No update date processed since the account was created: it is still being set up."""
-    return account.last_update_processed is None
-
-
-def ensure_account(session: Session, now: datetime) -> Account:
-    """The account row, created with sensible defaults the first time a store is used.
-
-    The clock given is the tool's (``Context.now``); the billing start is the day it
-    is in the account's zone (UTC until one is set), and the processed boundary is
-    this instant: the first update date is the first one after it.
-    """
-    account = queries.get_account(session)
-    if account is None:
-        now = as_utc(now)
-        account = Account(id=1, name="My company", billing_period="monthly", billing_start=local_date(now, "UTC"),
-                          timezone="UTC", edition="professional",
-                          tier=tiers.DEFAULT_STEPS[tiers.Edition.PROFESSIONAL].included,
-                          last_update_processed=None, processed_until=now, created_at=now)
-        session.add(account)
-        session.flush()
-    return account
-
-
-def bootstrap_account(ctx: Context) -> None:
-    """Create the account row once, when a store is opened, so concurrent first
-    actions never race to create it (a losing insert is simply ignored)."""
-    from sqlalchemy.exc import IntegrityError
-
-    try:
-        with ctx.write() as session:
-            ensure_account(session, ctx.now())
-    except IntegrityError:
-        pass
-
-
 def info(session: Session, now: datetime) -> AccountInfo:
     account = ensure_account(session, now)
     today = local_date(now, account.timezone)
@@ -101,10 +60,10 @@ def info(session: Session, now: datetime) -> AccountInfo:
 
 
 def get_info(ctx: Context) -> AccountInfo:
-    """The account, with due rollovers applied first (so the next update date is current)."""
-    from .rollover import action_session
+    """The account, with due rollovers applied first (so the next update date is current).
 
-    with action_session(ctx) as session:
+    A read: it takes no write lock unless an update date is due (``unit_of_work.read_session``)."""
+    with read_session(ctx) as session:
         return info(session, ctx.now())
 
 
@@ -125,9 +84,6 @@ def configure(ctx: Context, actor: Actor, *, billing: str | None = None, start: 
     creation day there. After that a lower tier is a request that applies at the next
     update date if the count then fits.
     """
-    from . import settings_audit
-    from .rollover import action_session
-
     if price_table is not None:
         price_table = validate_price_table(price_table)  # refused before anything is stored
     with action_session(ctx) as session:
@@ -201,9 +157,7 @@ def check_tier_upgrade(session: Session, account: Account, action=None, contacts
     count = queries.marketing_count(session)
     account.tier = tiers.tier_after_change(account.edition, account.tier, count, account.tier_steps)
     if action is not None and account.tier > before:
-        from .tier_events import record
-
-        record(session, action, before, account.tier, count, contacts)
+        record_tier_event(session, action, before, account.tier, count, contacts)
     return before, account.tier
 
 

@@ -18,8 +18,9 @@ from .account import check_tier_upgrade, ensure_account
 from . import settings_audit
 from .actions import start_action
 from .context import Context
+from .enrolment import run_enabled
 from .permissions import acting_user, holds_edit_marketing, require_admin, require_edit_marketing, require_user
-from .rollover import action_session
+from .unit_of_work import action_session
 from .status import ActionResult
 
 
@@ -107,8 +108,6 @@ def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: s
         write_audit_rows(session, action.id, now)
         before, after = check_tier_upgrade(session, account, action, 1)
         action.matched = action.changed = 1
-        from .workflows import run_enabled  # workflows enroll contacts as they are created
-
         run_enabled(session, ctx, only=Contact.id == row.id, requested_by=actor.name)
         return row.id, ActionResult(action.id, "create", 1, 1, before, after, not_permitted=not_permitted,
                                     note=note)

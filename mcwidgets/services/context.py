@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..store import migrate
 from ..store.engine import WRITE, make_engine
 from ..store.models import Account
+from .account_row import bootstrap_account
 
 
 RETRIES = 3
@@ -73,8 +74,6 @@ class Context:
             clock = (lambda: now) if now is not None else utc_now
         ctx = cls(engine=engine, clock=clock)
         if migrate_schema:
-            from .account import bootstrap_account
-
             bootstrap_account(ctx)
         return ctx
 

@@ -10,8 +10,9 @@ from ..domain.selection import Selection
 from ..store import queries
 from ..store.models import Account
 from ..store.selection import selection_where
-from .account import ensure_account
+from .account_row import ensure_account
 from .context import Context
+from .unit_of_work import read_session
 
 
 def plan_of(account: Account) -> Plan:
@@ -24,11 +25,11 @@ def forecast_where(session: Session, account: Account, transition: str, where: C
 
 
 def forecast_action(ctx: Context, transition: str, selection: Selection) -> Forecast:
-    """What ``transition`` over ``selection`` would do, without doing it (due rollovers applied first)."""
-    from .rollover import action_session
+    """What ``transition`` over ``selection`` would do, without doing it (due rollovers applied first).
 
+    A read: no write lock, unless an update date is due (``unit_of_work.read_session``)."""
     selection.require_explicit_all()  # as the action itself would
-    with action_session(ctx) as session:  # due rollovers first, so figures are current
+    with read_session(ctx) as session:  # due rollovers first, so figures are current
         account = ensure_account(session, ctx.now())
         where = selection_where(selection, now=ctx.now(), tz=account.timezone, session=session)
         return forecast_where(session, account, transition, where)

@@ -19,7 +19,7 @@ from .account import check_tier_upgrade, ensure_account
 from .actions import start_action
 from .contacts import NewContact, create_contact, default_statuses
 from .context import Context
-from .rollover import action_session
+from .unit_of_work import action_session
 
 
 @dataclass(frozen=True)

@@ -115,14 +115,14 @@ from ..store import queries
 from ..store.models import HeldAction, Workflow
 from ..store.transitions import write_audit_rows
 from . import csvcolumns as cols
-from . import workflows
+from . import enrolment, held_guard
 from .account import check_tier_upgrade, ensure_account
 from .actions import start_action
 from .context import Context
 from .contacts import default_statuses, not_permitted_note
 from .forecast import plan_of
 from .permissions import acting_user, holds_edit_marketing, require_edit_marketing, require_user
-from .rollover import action_session
+from .unit_of_work import action_session
 
 Progress = Callable[[int, "int | None"], None]
 
@@ -297,7 +297,7 @@ def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, 
         raise _StrictAbort(result)  # rolls the transaction back: nothing applied
 
     going = sql.marketing_changes(session, table, initial_status=initial.value)
-    limit = workflows.spike_limit(account)
+    limit = held_guard.spike_limit(account)
     would_be_held = going > limit
     if held is None and would_be_held and not dry_run:
         if src.path is None:
@@ -308,7 +308,7 @@ def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, 
                    "actor_kind": actor.kind.value, "as_marketing": bool(as_marketing), "strict": bool(strict),
                    "mapping": mapping, "columns": columns, "present": by_prop, "ignored_columns": list(ignored),
                    "rows": rows, "error_report": report_path}
-        held_id = workflows.hold_import(session, count=going, requested_by=actor.name, payload=payload, now=now)
+        held_id = held_guard.hold_import(session, count=going, requested_by=actor.name, payload=payload, now=now)
         # the rows as read now are what an approval applies: the file may change or go before then
         payload["staged_rows"] = sql.hold_rows(session, table, held_id)
         session.get(HeldAction, held_id).payload = payload
@@ -333,7 +333,7 @@ def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, 
     runs: tuple = ()
     if session.scalar(select(func.count()).select_from(Workflow).where(Workflow.enabled == true())):
         # workflows enroll the contacts an import creates or updates, as they do created ones
-        runs = tuple(workflows.run_enabled(session, ctx, only=sql.imported_contacts(session, table),
+        runs = tuple(enrolment.run_enabled(session, ctx, only=sql.imported_contacts(session, table),
                                            requested_by=actor.name))
     sql.drop_staging(session, table)
     action.matched, action.changed = created + updated, changed

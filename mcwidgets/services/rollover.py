@@ -2,15 +2,15 @@
 
 Idempotent (the account keeps the processed boundary, an instant), catches up over
 missed dates in one transition, and runs in the caller's transaction: every write use case
-applies due rollovers first, and `mcwidgets rollover` runs it from a scheduler.
+applies due rollovers first (``unit_of_work.action_session``), a read that finds one due
+applies it before reading (``unit_of_work.read_session``), and `mcwidgets rollover` runs it
+from a scheduler.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterator
 
 from sqlalchemy.orm import Session
 
@@ -19,10 +19,10 @@ from ..domain.actors import ROLLOVER
 from ..domain.billing import day_start
 from ..store import queries
 from ..store.transitions import apply_transition
-from .account import billing_of, boundary, ensure_account
+from .account_row import billing_of, boundary, ensure_account
 from .actions import start_action
 from .context import Context, retry_on_conflict
-from .usage import take_snapshot
+from .snapshots import take_snapshot
 
 
 MAX_LISTED_DATES = 120  # an action's details list the dates up to this many (else first, last, count)
@@ -77,16 +77,3 @@ def apply_due_rollovers(session: Session, ctx: Context) -> RolloverResult:
     take_snapshot(session, now, account.tier, reason="rollover")
     return RolloverResult(tuple(due), n, tier_before, account.tier, (action.id,))
 
-
-@contextmanager
-def action_session(ctx: Context) -> Iterator[Session]:
-    """The transaction of a write use case, with due rollovers applied first.
-
-    Due update dates are committed on their own before the action starts, so an
-    action that is refused or fails rolls back only itself, never the rollover.
-    The action's transaction checks again, in case a date passed in between.
-    """
-    rollover(ctx)
-    with ctx.write() as session:
-        apply_due_rollovers(session, ctx)
-        yield session

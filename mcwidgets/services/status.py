@@ -17,7 +17,7 @@ from .actions import start_action
 from .context import Context, retry_on_conflict
 from .forecast import forecast_where
 from .permissions import require_admin, require_edit_marketing, require_user
-from .rollover import action_session
+from .unit_of_work import action_session
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..domain.actors import Actor
+from ..domain.actors import Actor, ActorKind
 from ..domain.billing import local_date
 from ..store.models import Account, Action, TierEvent
 from .actions import start_action
@@ -93,9 +93,7 @@ def record(session: Session, action: Action, tier_from: int, tier_to: int, marke
     return ev
 
 
-def _kind(actor_kind: str):
-    from ..domain.actors import ActorKind
-
+def _kind(actor_kind: str) -> ActorKind:
     return ActorKind(actor_kind)
 
 

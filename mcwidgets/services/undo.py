@@ -19,7 +19,7 @@ from .account import ensure_account
 from .actions import start_action
 from .context import Context, retry_on_conflict
 from .permissions import require_edit_marketing, require_user
-from .rollover import action_session
+from .unit_of_work import action_session
 from .status import ActionResult
 
 UNDOABLE = UNDOABLE_KINDS  # the rule lives in domain.undo

@@ -13,7 +13,9 @@ from ..store import queries
 from ..store.models import UsageSnapshot
 from .account import info
 from .context import Context
+from .snapshots import daily_snapshot_due, ensure_daily_snapshot, take_snapshot  # noqa: F401
 from .tier_events import read_events
+from .unit_of_work import action_session, read_session
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,15 @@ class StatusReport:
 
 
 def status(ctx: Context) -> StatusReport:
-    """Counts, tier and next update date; applies due rollovers first, so figures are current."""
-    from .rollover import action_session
+    """Counts, tier and next update date; applies due rollovers first, so figures are current.
 
-    with action_session(ctx) as session:
+    A read: no write lock (a bulk action running does not delay it), unless an update
+    date is due or today's snapshot is missing; then those are applied, then it reads.
+    """
+    with read_session(ctx) as session:
+        if not daily_snapshot_due(session, ctx.now()):
+            return _report(session, ctx.now())
+    with action_session(ctx) as session:  # the first read of the day takes the daily snapshot
         report = _report(session, ctx.now())
         ensure_daily_snapshot(session, ctx.now(), report)
         return report
@@ -67,23 +74,6 @@ def _report(session: Session, now: datetime) -> StatusReport:
         alerts=tuple(tiers.alerts(c.marketing, acc.tier)),
         tier_events=tuple(read_events(session)),
     )
-
-
-def take_snapshot(session: Session, now: datetime, tier: int, reason: str) -> UsageSnapshot:
-    c = queries.status_counts(session)
-    snap = UsageSnapshot(taken_at=now, marketing=c.marketing, pending=c.pending,
-                         non_marketing=c.non_marketing, total=c.total, tier=tier, reason=reason)
-    session.add(snap)
-    return snap
-
-
-def ensure_daily_snapshot(session: Session, now: datetime, report: StatusReport) -> None:
-    """At least one snapshot a day: taken when figures are read and none exists for today."""
-    since = now - timedelta(days=1)
-    if session.scalar(select(UsageSnapshot.id).where(UsageSnapshot.taken_at > since).limit(1)) is None:
-        session.add(UsageSnapshot(taken_at=now, marketing=report.marketing, pending=report.pending,
-                                  non_marketing=report.non_marketing, total=report.total,
-                                  tier=report.tier, reason="daily"))
 
 
 @dataclass(frozen=True)

@@ -1,40 +1,40 @@
 """Workflows: enrollment triggers (a filter) and the "Set marketing contact status" action.
 
-A run is set-based: one INSERT ... SELECT enrolls every contact that meets the
-triggers and is not enrolled yet (or, with re-enrollment, not enrolled *now*),
+A run is set-based (``enrolment``): one INSERT ... SELECT enrolls every contact that
+meets the triggers and is not enrolled yet (or, with re-enrollment, not enrolled *now*),
 then one status UPDATE applies the action to exactly those contacts. Runs happen
 when a workflow is turned on with "enroll existing contacts", after contacts are
 created or imported through the services, and from `mcwidgets workflows run`.
 A run that would set more contacts as marketing than the spike limit is held for
-an admin's approval instead.
+an admin's approval instead (``held_guard``); approving or rejecting is here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, select, true, update
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy import Boolean, DateTime, Integer, String
 from sqlalchemy.orm import Session
 
 from ..domain import workflows as rules
-from ..domain.actors import Actor, ActorKind
+from ..domain.actors import Actor
 from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.filters import describe_filter
 from ..domain.forecast import Forecast
 from ..domain.selection import Selection
-from ..domain.workflows import DEFAULT_SPIKE_LIMIT, effective_spike_limit  # noqa: F401 (re-exported)
 from ..store.importing import release_held_rows
-from ..store.models import Account, Contact, HeldAction, Workflow, WorkflowEnrollment
+from ..store.models import Contact, Workflow, WorkflowEnrollment
 from ..store.selection import selection_where
-from ..store.transitions import apply_transition
-from .account import check_tier_upgrade, ensure_account
-from .actions import start_action
+from .account import ensure_account
 from .context import Context, retry_on_conflict
+from .enrolment import RunResult, candidates, run_enabled, run_one, transition_of
 from .forecast import forecast_where
+from .held_guard import (DEFAULT_SPIKE_LIMIT, HeldRow, hold_import, list_held,  # noqa: F401 (their names here)
+                         pending_held, spike_limit)
+from .importer import apply_held_import
 from .permissions import require_admin, require_edit_marketing
-from .rollover import action_session
+from .unit_of_work import action_session, read_session
 
 E = WorkflowEnrollment
 
@@ -53,24 +53,11 @@ class WorkflowInfo:
 
 
 @dataclass(frozen=True)
-class RunResult:
-    workflow: str
-    enrolled: int
-    changed: int
-    action_id: int | None
-    held_id: int | None = None  # set when the spike guard held the run
-
-
-@dataclass(frozen=True)
 class DryRun:
     workflow: str
     would_enroll: int
     sample: list[dict]  # the first contacts it would enroll
     forecast: Forecast
-
-
-def spike_limit(account: Account) -> int:
-    return effective_spike_limit(account.spike_limit)
 
 
 # --- definitions -------------------------------------------------------------------
@@ -117,7 +104,7 @@ def turn_on(ctx: Context, actor: Actor, name: str, *, enroll_existing: bool) -> 
         if not enroll_existing:
             _mark_baseline(session, ctx, wf)
             return None
-        return _run_one(session, ctx, wf, requested_by=actor.name)
+        return run_one(session, ctx, wf, requested_by=actor.name)
 
 
 def turn_off(ctx: Context, actor: Actor, name: str) -> WorkflowInfo:
@@ -168,83 +155,24 @@ def run(ctx: Context, name: str | None = None) -> list[RunResult]:
             wf = _find(session, name)
             if not wf.enabled:
                 raise Conflict(f"workflow {wf.name!r} is off: turn it on first")
-            return [_run_one(session, ctx, wf, requested_by="scheduler")]
+            return [run_one(session, ctx, wf, requested_by="scheduler")]
         return run_enabled(session, ctx, requested_by="scheduler")
 
 
-def run_enabled(session: Session, ctx: Context, *, only: ColumnElement[bool] | None = None,
-                requested_by: str = "system") -> list[RunResult]:
-    """Run every workflow that is on, over ``only`` the contacts given (e.g. just created)."""
-    wfs = session.scalars(select(Workflow).where(Workflow.enabled == true()).order_by(Workflow.id)).all()
-    return [_run_one(session, ctx, wf, only=only, requested_by=requested_by) for wf in wfs]
-
-
 def dry_run(ctx: Context, name: str, sample_size: int = 20) -> DryRun:
-    """Which contacts the workflow would enroll now, and what that does to the counts and tier."""
-    with action_session(ctx) as session:
+    """Which contacts the workflow would enroll now, and what that does to the counts and tier.
+
+    A read: no write lock, unless an update date is due (``unit_of_work.read_session``)."""
+    with read_session(ctx) as session:
         wf = _find(session, name)
         account = ensure_account(session, ctx.now())
-        cand = _candidates(session, ctx, wf, account)
-        fc = forecast_where(session, account, _transition(wf), cand)
+        cand = candidates(session, ctx, wf, account)
+        fc = forecast_where(session, account, transition_of(wf), cand)
         rows = session.execute(select(Contact.id, Contact.email, Contact.first_name, Contact.last_name,
                                       Contact.marketing_status, Contact.pending_non_marketing)
                                .where(cand).order_by(Contact.id).limit(sample_size)).all()
         sample = [dict(r._mapping) for r in rows]
         return DryRun(wf.name, fc.selected, sample, fc)
-
-
-def _run_one(session: Session, ctx: Context, wf: Workflow, *, only=None, requested_by: str,
-             approved: bool = False) -> RunResult:
-    account = ensure_account(session, ctx.now())
-    now = ctx.now()
-    held_id = None if approved else _held_for(session, wf)
-    if held_id is not None:  # one held run per workflow: it waits for the admin
-        return RunResult(wf.name, 0, 0, None, held_id=held_id)
-    if wf.reenroll:
-        _exit_contacts_no_longer_matching(session, ctx, wf, account)
-    cand = _candidates(session, ctx, wf, account)
-    if only is not None:
-        cand = and_(cand, only)
-    transition = _transition(wf)
-    fc = forecast_where(session, account, transition, cand)
-    if fc.selected == 0:
-        return RunResult(wf.name, 0, 0, None)
-    if transition == "set_marketing" and not approved and fc.changes > spike_limit(account):
-        held = HeldAction(kind="workflow", workflow_id=wf.id, payload={"workflow": wf.name}, count=fc.changes,
-                          requested_by=requested_by, created_at=now, state="held")
-        session.add(held)
-        session.flush()
-        return RunResult(wf.name, 0, 0, None, held_id=held.id)
-    action = start_action(session, f"workflow_{wf.action}", Actor(ActorKind.WORKFLOW, wf.name), now,
-                          description=f"workflow {wf.name!r}: {describe_filter(wf.trigger)}",
-                          details={"workflow_id": wf.id, "forecast": fc.as_json()})
-    session.execute(insert(E).from_select(
-        ["workflow_id", "contact_id", "enrolled_at", "action_id", "kind", "active"],
-        select(literal(wf.id, Integer), Contact.id, literal(now, DateTime), literal(action.id, Integer),
-               literal("enrolled", String), literal(True, Boolean)).where(cand),
-    ))
-    enrolled_now = Contact.id.in_(select(E.contact_id).where(E.action_id == action.id))
-    changed = apply_transition(session, transition, enrolled_now, action.id, now)
-    action.matched, action.changed = fc.selected, changed
-    if transition == "set_marketing":
-        check_tier_upgrade(session, account, action, fc.selected)
-    return RunResult(wf.name, fc.selected, changed, action.id)
-
-
-def _candidates(session: Session, ctx: Context, wf: Workflow, account: Account) -> ColumnElement[bool]:
-    """Contacts meeting the triggers and not enrolled (with re-enrollment: not enrolled now)."""
-    trigger = selection_where(Selection(filter=wf.trigger), now=ctx.now(), tz=account.timezone, session=session)
-    seen = select(E.id).where(E.workflow_id == wf.id, E.contact_id == Contact.id)
-    if wf.reenroll:
-        seen = seen.where(E.active == true())
-    return and_(trigger, ~exists(seen))
-
-
-def _exit_contacts_no_longer_matching(session, ctx, wf, account) -> None:
-    trigger = selection_where(Selection(filter=wf.trigger), now=ctx.now(), tz=account.timezone, session=session)
-    session.execute(update(E).where(E.workflow_id == wf.id, E.active == true(),
-                                    E.contact_id.not_in(select(Contact.id).where(trigger)))
-                    .values(active=False).execution_options(synchronize_session=False))
 
 
 def _mark_baseline(session: Session, ctx: Context, wf: Workflow) -> None:
@@ -255,15 +183,6 @@ def _mark_baseline(session: Session, ctx: Context, wf: Workflow) -> None:
         select(literal(wf.id, Integer), Contact.id, literal(ctx.now(), DateTime), literal(None, Integer),
                literal("baseline", String), literal(True, Boolean)).where(trigger),
     ))
-
-
-def _held_for(session: Session, wf: Workflow) -> int | None:
-    return session.scalar(select(HeldAction.id).where(HeldAction.workflow_id == wf.id,
-                                                      HeldAction.state == "held").limit(1))
-
-
-def _transition(wf: Workflow) -> str:
-    return "set_marketing" if wf.action == "marketing" else "set_non_marketing"
 
 
 def _find(session: Session, name: str) -> Workflow:
@@ -291,35 +210,7 @@ def _check_trigger_compiles(session: Session, ctx: Context, wf: Workflow) -> Non
         raise ValidationError(f"workflow {wf.name!r} trigger: {e}")
 
 
-# --- spike guard: held runs --------------------------------------------------------
-
-@dataclass(frozen=True)
-class HeldRow:
-    id: int
-    kind: str
-    what: str
-    count: int
-    requested_by: str
-    created_at: datetime
-    state: str
-    decided_by: str | None
-
-
-def list_held(ctx: Context, state: str | None = "held") -> list[HeldRow]:
-    with ctx.read() as session:
-        q = select(HeldAction).order_by(HeldAction.id)
-        if state:
-            q = q.where(HeldAction.state == state)
-        return [HeldRow(h.id, h.kind, _held_what(h), h.count, h.requested_by, h.created_at, h.state, h.decided_by)
-                for h in session.scalars(q)]
-
-
-def _held_what(h: HeldAction) -> str:
-    p = h.payload or {}
-    if h.kind == "workflow":
-        return f"workflow {p.get('workflow')!r} would set {h.count:,} contacts as marketing"
-    return f"import of {p.get('file', 'a file')} would set {h.count:,} contacts as marketing"
-
+# --- held runs (``held_guard``): an admin decides ---------------------------------
 
 def approve(ctx: Context, actor: Actor, held_id: int):
     """Approve a held run (admins with the permission), in one transaction: a failure leaves it held.
@@ -328,16 +219,14 @@ def approve(ctx: Context, actor: Actor, held_id: int):
     when it was held (``importer.apply_held_import``), whatever became of its file.
     """
     with action_session(ctx) as session:  # one transaction: a failed approval leaves it held
-        held = _pending_held(session, actor, held_id)
+        held = pending_held(session, actor, held_id)
         if held.kind == "workflow":
             wf = session.get(Workflow, held.workflow_id)
             if wf is None:
                 raise NotFound(f"the workflow of held action {held_id} was deleted")
-            result = _run_one(session, ctx, wf, requested_by=held.requested_by, approved=True)
+            result = run_one(session, ctx, wf, requested_by=held.requested_by, approved=True)
             held.result_action_id = result.action_id
-        else:
-            from .importer import apply_held_import  # exactly the rows staged when it was held
-
+        else:  # exactly the rows staged when it was held
             result = apply_held_import(ctx, session, held)
             release_held_rows(session, held.id)
         held.state, held.decided_by, held.decided_at = "approved", actor.name, ctx.now()
@@ -347,7 +236,7 @@ def approve(ctx: Context, actor: Actor, held_id: int):
 def reject(ctx: Context, actor: Actor, held_id: int) -> None:
     """Reject a held run; a held workflow is turned off so it does not hold again."""
     with action_session(ctx) as session:
-        held = _pending_held(session, actor, held_id)
+        held = pending_held(session, actor, held_id)
         held.state, held.decided_by, held.decided_at = "rejected", actor.name, ctx.now()
         if held.kind == "import":
             release_held_rows(session, held.id)
@@ -357,21 +246,3 @@ def reject(ctx: Context, actor: Actor, held_id: int) -> None:
                 wf.enabled = False
 
 
-def _pending_held(session: Session, actor: Actor, held_id: int) -> HeldAction:
-    require_admin(session, actor, "approve or reject held actions")
-    require_edit_marketing(session, actor)
-    held = session.get(HeldAction, held_id)
-    if held is None:
-        raise NotFound(f"no held action with id {held_id}")
-    if held.state != "held":
-        raise Conflict(f"held action {held_id} was {held.state} by {held.decided_by} already")
-    return held
-
-
-def hold_import(session: Session, *, count: int, requested_by: str, payload: dict, now: datetime) -> int:
-    """Record an import held by the spike guard (called by the import service)."""
-    held = HeldAction(kind="import", payload=payload, count=count, requested_by=requested_by,
-                      created_at=now, state="held")
-    session.add(held)
-    session.flush()
-    return held.id
