@@ -27,33 +27,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-NOW = "2026-11-26T12:00:00+00:00"
+from tests.support.voila import (CHROMIUM, CHROMIUM_ARGS, NOW, free_port, only_local,  # noqa: E402
+                                 serve_argv, started)
+
 DASHBOARD_READY = (".mcw-count-marketing .mcw-value", ".mcw-usage-chart .js-plotly-plot .scatterlayer .trace")
 EMPTY_MARK = "voila-empty-notebook-ok"
 TIMEOUT_S = 120
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_demo(folder: Path, contacts: int) -> str:
@@ -83,64 +71,27 @@ def make_empty_notebook(folder: Path) -> Path:
     return path
 
 
-def wait_until_listening(port: int, proc: subprocess.Popen, deadline: float) -> None:
-    """Until the server accepts connections. Not an HTTP GET of the page: Voila would
-    start a kernel and run the notebook for it, beside the browser's."""
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"port {port} did not open within {TIMEOUT_S} s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Stop the server we started, with its process group (Voila and its kernels)."""
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
 def measure(browser, kind: str, argv: list[str], port: int, folder: Path, log_name: str) -> dict:
     url = f"http://127.0.0.1:{port}/"
-    log = open(folder / log_name, "wb")
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     errors: list[str] = []
-
-    def only_local(route):
-        if urlparse(route.request.url).netloc == f"127.0.0.1:{port}" or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            route.abort()
-
-    page.route("**/*", only_local)
+    only_local(page, url)
     page.on("pageerror", lambda e: errors.append(str(e)))
     t0 = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=folder)
     try:
-        wait_until_listening(port, proc, t0 + TIMEOUT_S)
-        listening = time.monotonic() - t0
-        page.goto(url, wait_until="commit", timeout=TIMEOUT_S * 1000)
-        if kind == "dashboard":
-            for selector in DASHBOARD_READY:
-                page.wait_for_selector(selector, timeout=TIMEOUT_S * 1000)
-        else:
-            page.wait_for_selector(f".jp-OutputArea-output:has-text('{EMPTY_MARK}')", timeout=TIMEOUT_S * 1000)
-        usable = time.monotonic() - t0
-        shown = (page.inner_text(DASHBOARD_READY[0]) if kind == "dashboard" else EMPTY_MARK)
+        with started(argv, port, folder, folder / log_name, timeout=TIMEOUT_S):
+            listening = time.monotonic() - t0
+            page.goto(url, wait_until="commit", timeout=TIMEOUT_S * 1000)
+            if kind == "dashboard":
+                for selector in DASHBOARD_READY:
+                    page.wait_for_selector(selector, timeout=TIMEOUT_S * 1000)
+            else:
+                page.wait_for_selector(f".jp-OutputArea-output:has-text('{EMPTY_MARK}')", timeout=TIMEOUT_S * 1000)
+            usable = time.monotonic() - t0
+            shown = (page.inner_text(DASHBOARD_READY[0]) if kind == "dashboard" else EMPTY_MARK)
     finally:
         context.close()
-        stop(proc)
-        log.close()
     return {"kind": kind, "listening_s": round(listening, 2), "usable_s": round(usable, 2), "shown": shown,
             "page_errors": errors}
 
@@ -166,8 +117,7 @@ def main(argv: list[str] | None = None) -> int:
                     for kind in ("dashboard", "empty"):
                         port = free_port()
                         if kind == "dashboard":
-                            cmd = [sys.executable, "-m", "mcwidgets", "--db", db_url, "--now", NOW, "serve",
-                                   "--port", str(port), "--no-browser"]
+                            cmd = serve_argv(db_url, port)
                         else:
                             cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--no-browser",
                                    "--Voila.ip=127.0.0.1"]

@@ -51,7 +51,6 @@ on a demo store loaded untimed when demo_load is not among them.
 from __future__ import annotations
 
 import argparse
-import csv
 import gc
 import json
 import os
@@ -689,6 +688,8 @@ class Bench:
         from mcwidgets.services.importer import import_csv
         from mcwidgets.store.engine import make_engine
 
+        from bench_import import BASELINE_COLUMNS, baseline_rows, insert_batches  # benchmarks/ is sys.path[0]
+
         rows_expected = self.n
 
         def fresh(k: int) -> str:
@@ -733,39 +734,23 @@ class Bench:
             engine = make_engine(url)
             fairy = engine.raw_connection()
             conn = fairy.driver_connection
-            cols = DEMO_COLUMNS
-            names = ", ".join(cols)
+            names = ", ".join(BASELINE_COLUMNS)
             gc.disable()  # as the import does while streaming (bench_import's baseline)
             try:
                 started = time.perf_counter()
                 n = 0
-                with open(csv_path, newline="", encoding="utf-8") as f:
-                    reader = csv.reader(f)
-                    next(reader)
-                    convert = (lambda r: (r[0].lower(), r[1], r[2], r[3], r[4], r[5], r[6], r[7] or None,
-                                          r[8] or None, r[9] == "Yes", r[10] == "Yes",
-                                          "marketing" if r[11] == "Marketing contact" else "non_marketing",
-                                          False))
-                    if self.pg:
-                        with conn.cursor() as cur, cur.copy(f"COPY contacts ({names}) FROM STDIN") as copy:
-                            for r in reader:
-                                copy.write_row(convert(r))
-                                n += 1
-                        conn.commit()
-                    else:
-                        conn.execute("BEGIN IMMEDIATE")
-                        marks = ", ".join("?" for _ in cols)
-                        sql = f"INSERT INTO contacts ({names}) VALUES ({marks})"
-                        batch = []
-                        for r in reader:
-                            batch.append(convert(r))
-                            if len(batch) == 50_000:
-                                conn.executemany(sql, batch)
-                                n += len(batch)
-                                batch = []
-                        conn.executemany(sql, batch)
-                        n += len(batch)
-                        conn.execute("COMMIT")
+                if self.pg:
+                    with conn.cursor() as cur, cur.copy(f"COPY contacts ({names}) FROM STDIN") as copy:
+                        for row in baseline_rows(csv_path):
+                            copy.write_row(row)
+                            n += 1
+                    conn.commit()
+                else:
+                    conn.execute("BEGIN IMMEDIATE")
+                    marks = ", ".join("?" for _ in BASELINE_COLUMNS)
+                    n = insert_batches(conn, f"INSERT INTO contacts ({names}) VALUES ({marks})",
+                                       baseline_rows(csv_path))
+                    conn.execute("COMMIT")
                 dt = time.perf_counter() - started
             finally:
                 gc.enable()

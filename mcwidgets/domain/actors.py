@@ -21,17 +21,6 @@ class ActorKind(str, Enum):
 
 
 @dataclass(frozen=True)
-class UserInfo:
-    name: str
-    role: Role
-    can_edit_marketing: bool
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
-
-
-@dataclass(frozen=True)
 class Actor:
     kind: ActorKind
     name: str

@@ -95,14 +95,6 @@ class Billing:
             dates.append(d)
         return dates
 
-    def last_update_date(self, today: date) -> date | None:
-        """The latest update date on or before ``today`` (None before the first one)."""
-        for i in (_month_index(today), _month_index(today) - 1):
-            d = _update_date_in_month(i, self.period, self.start)
-            if self.start <= d <= today:
-                return d
-        return None
-
     def next_update_date(self, today: date) -> date:
         """The first update date strictly after ``today``."""
         i = max(_month_index(today), _month_index(self.start))

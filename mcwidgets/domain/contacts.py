@@ -71,7 +71,3 @@ def normalize_email(text: str) -> str:
     if len(email) > 254 or not _EMAIL.match(email):
         raise ValidationError(f"invalid email {email!r}")
     return email.lower()
-
-
-def is_unengaged(hard_bounced: bool, unsubscribed: bool) -> bool:
-    return bool(hard_bounced or unsubscribed)

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import tiers
+from .status import MARKETING, NON_MARKETING, PENDING, State, changes, roll_over, set_marketing, set_non_marketing
+
+# The actions a forecast is made for, as the status table's transitions.
+TRANSITIONS = {"set_marketing": set_marketing, "set_non_marketing": set_non_marketing}
 
 
 @dataclass(frozen=True)
@@ -23,8 +27,18 @@ class Counts:
 
     @property
     def projected_marketing(self) -> int:
-        """Marketing contacts left after the next update date."""
-        return self.marketing - self.pending
+        """Marketing contacts left after the next update date (when pending ones roll over)."""
+        return sum(n for state, n in self.by_state().items() if roll_over(state).counts_toward_tier)
+
+    def by_state(self) -> dict[State, int]:
+        """How many contacts are in each state of the status table."""
+        return {MARKETING: self.marketing - self.pending, PENDING: self.pending, NON_MARKETING: self.non_marketing}
+
+    @classmethod
+    def of_states(cls, by_state: dict[State, int]) -> "Counts":
+        return cls(marketing=sum(n for s, n in by_state.items() if s.counts_toward_tier),
+                   pending=sum(n for s, n in by_state.items() if s.pending),
+                   non_marketing=sum(n for s, n in by_state.items() if not s.counts_toward_tier))
 
 
 @dataclass(frozen=True)
@@ -118,15 +132,19 @@ class Plan:
 
 
 def after_transition(transition: str, overall: Counts, selected: Counts) -> tuple[Counts, int]:
-    """Overall counts after applying ``transition`` to ``selected``, and how many change."""
-    if transition == "set_non_marketing":
-        moved = selected.marketing - selected.pending  # marketing, not yet pending
-        return Counts(overall.marketing, overall.pending + moved, overall.non_marketing), moved
-    if transition == "set_marketing":
-        gained, cancelled = selected.non_marketing, selected.pending
-        return (Counts(overall.marketing + gained, overall.pending - cancelled, overall.non_marketing - gained),
-                gained + cancelled)
-    raise ValueError(f"no forecast for {transition!r}")
+    """Overall counts after applying ``transition`` to ``selected``, and how many change:
+    each selected contact moves as the status table says for its state."""
+    move = TRANSITIONS.get(transition)
+    if move is None:
+        raise ValueError(f"no forecast for {transition!r}")
+    after = overall.by_state()
+    changed = 0
+    for state, n in selected.by_state().items():
+        if changes(move, state):
+            after[state] -= n
+            after[move(state)] += n
+            changed += n
+    return Counts.of_states(after), changed
 
 
 def side(counts: Counts, plan: Plan, tier: int) -> Side:

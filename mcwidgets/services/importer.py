@@ -11,17 +11,6 @@ Rows and row numbers
     Entirely empty rows are skipped (not counted, not bad). Short rows are padded
     with blanks; a row with more non-blank values than headings is a bad row.
 
-What makes a row bad (all its reasons are reported, joined with "; ")
-    no email; an invalid email (``domain.contacts.normalize_email``'s rule); an
-    email seen in an earlier row of the file (the first occurrence is kept); an
-    unparsable date (see ``csvcolumns`` for the accepted ISO forms); an unknown
-    marketing contact status or lifecycle stage; a yes/no column with another
-    value; a name, company or country longer than the store holds; more values
-    than headings; and, for a user without the "Edit marketing contacts"
-    permission, a row that would set a contact as marketing ("no permission to set
-    as marketing"). A bad row is never applied, not even in part. Stray HTML or
-    quotes in text are data: stored as given (escaping is the user interface's job).
-
 What a good row does
     A blank cell, or a column the file lacks, keeps the stored value. "Record ID"
     is recognised but not imported (contacts are matched by email only); unknown
@@ -68,45 +57,24 @@ Spike guard and workflows
     import, the workflows that are on run over the contacts it created or updated,
     in the same transaction, as they do for contacts created one by one.
 
-Error report
-    The bad rows with the file's own columns plus an ``error`` column ("row N:
-    reason"), in the file's delimiter: written to ``errors_path`` if given, else next
-    to an input given as a path (``NAME.errors.csv``), else returned as text. Each
-    cell is written as the import read it, neutralised (``domain.csv_safety``): no
-    cell runs as a formula in a spreadsheet, and the report, once fixed, re-imports
-    to the same values.
-
-Malformed files
-    Cells are read by ``domain.csv_safety.read_cell`` (surrounding whitespace
-    dropped, except in front of a formula character; a quote that ``neutralise``
-    added is taken off). A quoted value that is never closed, or that closes in the
-    middle of a value on a later line, makes the row that opens it bad, and the
-    lines after it are read as rows of their own: lines are never merged silently.
-    A row holding a NUL character, or a value longer than the csv module's field
-    limit, is a bad row. A file that is not UTF-8 is refused as a whole.
+Where the parts live
+    Reading the file (delimiter, quoting, malformed records): ``import_read``;
+    checking the values, one chunk at a time, column by column: ``import_validate``;
+    the error report: ``import_report``; this module: the use case (permission,
+    staging, spike guard, the one transaction, workflows) and its result.
 """
 
 from __future__ import annotations
 
-import csv
-import gc
-import io
-import itertools
 import os
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 from zoneinfo import ZoneInfo
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import func, select, true
 
 from ..domain.actors import Actor, ActorKind
-from ..domain.contacts import _EMAIL, LifecycleStage, Source
-from ..domain.csv_safety import read_cell, read_cells, safe_row
+from ..domain.contacts import Source
 from ..domain.errors import Conflict, ValidationError
 from ..domain.forecast import Forecast, side
 from ..domain.status import Status
@@ -121,13 +89,15 @@ from .actions import start_action
 from .context import Context
 from .contacts import default_statuses, not_permitted_note
 from .forecast import plan_of
+from .import_read import CsvInput, chunks, gc_paused
+from .import_report import write_report
+from .import_validate import ChunkValidator
 from .permissions import acting_user, holds_edit_marketing, require_edit_marketing, require_user
 from .unit_of_work import action_session
 
 Progress = Callable[[int, "int | None"], None]
 
 MAX_LISTED_ERRORS = 1000  # in ImportResult.errors; the error report has them all
-EMAIL_MAX = 254
 
 
 @dataclass(frozen=True)
@@ -217,7 +187,7 @@ def _import(ctx: Context, actor: Actor, path_or_file, *, as_marketing, strict, m
             errors_path, dry_run: bool = False) -> ImportResult:
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise ValidationError(f"chunk_rows must be a whole number of at least 1, not {chunk_rows!r}")
-    with _Input(path_or_file) as src:
+    with CsvInput(path_or_file) as src:
         headings = src.headings()
         by_prop, _, ignored = cols.resolve_columns(headings, mapping)
         with ctx.read() as session:  # refuse before anything is written, rollovers included
@@ -239,7 +209,7 @@ def _check_actor(session, actor: Actor, as_marketing: bool) -> None:
         require_user(session, actor)
 
 
-def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, *, as_marketing, strict,
+def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored, *, as_marketing, strict,
          progress, chunk_rows, errors_path, mapping, held: HeldAction | None = None,
          dry_run=False) -> ImportResult:
     """The import in its transaction: staged from ``src``, or, for an approved held
@@ -255,13 +225,13 @@ def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, 
     default_refused = not may_set_marketing and initial is Status.MARKETING
     if default_refused:
         initial = Status.NON_MARKETING
-    validator = _ChunkValidator(headings, by_prop, ZoneInfo(account.timezone))
+    validator = ChunkValidator(headings, by_prop, ZoneInfo(account.timezone))
 
     table = sql.create_staging(session)
     rows = 0
     if held is None:
-        with _gc_paused():
-            for chunk in _chunks(src.records(), chunk_rows):
+        with gc_paused():
+            for chunk in chunks(src.records(), chunk_rows):
                 sql.load_staging(session, table, validator.validate(chunk))
                 rows += len(chunk)
                 if progress:
@@ -287,7 +257,7 @@ def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, 
                   strict=strict, not_permitted=not_permitted, note=note)
 
     name = src.name if src is not None else (held.payload or {}).get("name", "a held file")
-    report = (lambda: _write_report(session, table, src, headings, errors_path)) if src is not None else (
+    report = (lambda: write_report(session, table, src, headings, errors_path)) if src is not None else (
         lambda: ((held.payload or {}).get("error_report"), None))
     if strict and bad:
         report_path, report_text = report()
@@ -360,358 +330,3 @@ def _run(ctx, session, actor, src: "_Input | None", headings, by_prop, ignored, 
                         error_csv_path=report_path, error_csv_text=report_text,
                         tier_before=tier_before, tier_after=tier_after, marketing_changes=going,
                         workflow_runs=runs, **common)
-
-
-@contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector while streaming.
-
-    A chunk is tens of thousands of short-lived lists and tuples without cycles,
-    freed by reference counting anyway; with the collector on, every chunk held in
-    memory triggers full collections over every live object of the process, which
-    took ~40 % of the time of a large import.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _chunks(records: Iterator, size: int):
-    while chunk := list(itertools.islice(records, size)):
-        yield chunk
-
-
-# ---------------------------------------------------------------------------
-# Reading the file
-
-class _Input:
-    """The CSV source: opened, its delimiter sniffed, readable twice (for the error report)."""
-
-    def __init__(self, path_or_file):
-        self.path: Path | None = None
-        self._owned: list = []
-        if isinstance(path_or_file, (str, os.PathLike)):
-            self.path = Path(path_or_file)
-            try:
-                self.file = open(self.path, newline="", encoding="utf-8-sig")
-            except OSError as e:
-                raise ValidationError(f"cannot read {self.path}: {e.strerror or e}")
-            self._owned.append(self.file)
-            self.name = self.path.name
-        else:
-            f = path_or_file
-            if isinstance(f, (io.RawIOBase, io.BufferedIOBase)) or "b" in str(getattr(f, "mode", "")):
-                f = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
-                self._owned.append(f)
-            if not f.seekable():  # stdin, a pipe: spool to disk so it can be read twice
-                spool = tempfile.TemporaryFile("w+", newline="", encoding="utf-8")
-                for block in iter(lambda: f.read(1 << 20), ""):
-                    spool.write(block)
-                self._owned.append(spool)
-                f = spool
-                f.seek(0)
-            self.file = f
-            self.name = str(getattr(path_or_file, "name", "") or "file")
-        self.start = self.file.tell()
-        first = self._decode(self.file.readline)
-        self.file.seek(self.start)
-        counts = {d: first.count(d) for d in (",", ";", "\t")}
-        self.delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        for f in reversed(self._owned):
-            f.close()
-
-    def _decode(self, fn, *args):
-        try:
-            return fn(*args)
-        except UnicodeDecodeError as e:
-            raise ValidationError(f"{self.name} is not UTF-8 text ({e.reason} at byte {e.start}): "
-                                  "save it as CSV UTF-8 and import it again")
-
-    def _records(self) -> Iterator[tuple[list[str], str | None]]:
-        """(values, problem) of every CSV record from the heading row on.
-
-        Read with ``strict`` quoting, so a quote that is never closed, or closed in
-        the middle of a value, is seen instead of silently swallowing the lines after
-        it into one value. Such a record, when it spans several lines, is one bad row
-        (its first line, ``problem`` says why) and the lines after its first are read
-        again as rows of their own; within one line the lenient reading of the csv
-        module stands (``"12" screen`` is ``12 screen``), except at the end of the
-        file. A record holding a NUL character is a bad row too (never stored).
-        """
-        self.file.seek(self.start)
-        taken: list[str] = []  # the lines of the record being read
-        replay: list[str] = []  # lines to read again after a bad record
-
-        def lines(first: list[str]):
-            for line in itertools.chain(first, self.file):
-                taken.append(line)
-                yield line
-
-        while True:
-            reader = csv.reader(lines(replay), delimiter=self.delimiter, strict=True)
-            replay = []
-            while True:
-                taken.clear()
-                try:
-                    row = self._decode(next, reader)
-                except StopIteration:
-                    return
-                except csv.Error as e:
-                    if not taken:
-                        raise ValidationError(f"{self.name} is not a readable CSV file: {e}")
-                    row, problem = self._bad_record(taken, e)
-                    if problem is not None:
-                        replay = taken[1:]
-                        yield row, _with_nul(taken[:1], problem)
-                        break  # a fresh reader over the lines after the bad record's first
-                    yield row, _with_nul(taken, None)
-                    continue
-                yield row, (_with_nul(taken, None) if _has_nul(taken) else None)
-
-    def _bad_record(self, taken: list[str], error: csv.Error) -> tuple[list[str], str | None]:
-        """The values to report for a record the strict reading refused, and why it is bad
-        (None: a one-line quirk the lenient reading takes, as it always did)."""
-        message = str(error)
-        first = taken[0]
-        try:
-            row = next(csv.reader([first], delimiter=self.delimiter), [])
-        except csv.Error:  # e.g. longer than the field limit: split naively, for the report
-            row = first.rstrip("\r\n").split(self.delimiter)
-        if "field limit" in message:
-            return row, f"a value is longer than {csv.field_size_limit():,} characters"
-        if len(taken) == 1 and "unexpected end of data" not in message:
-            return row, None
-        if "unexpected end of data" in message:
-            return row, ('a quoted value is never closed (a stray " in this row?): the lines after it are '
-                         "read as rows of their own")
-        if "expected after" in message:
-            return row, ('a quoted value that starts in this row ends in the middle of a value on a later line '
-                         '(a stray " in this row?): the lines after it are read as rows of their own')
-        return row, f"not readable as CSV ({message})"
-
-    def headings(self) -> list[str]:
-        row, problem = next(self._records(), (None, None))
-        if row is None or not any(h.strip() for h in row):
-            raise ValidationError(f"{self.name} is empty: the first row must hold the column headings")
-        if problem is not None:
-            raise ValidationError(f"{self.name}: the heading row is not usable: {problem}")
-        row[0] = row[0].lstrip("\ufeff")
-        self.width = len(row)
-        return [read_cell(h) for h in row]
-
-    def records(self) -> Iterator[tuple[int, list[str], str | None]]:
-        """(row number, values padded to the headings' width, problem) of every non-empty data row.
-
-        ``problem`` is None, or why the row is bad before its values are even looked at
-        (an unterminated quote, a NUL character, a value beyond the field limit).
-        """
-        width = self.width
-        for row_no, (row, problem) in enumerate(self._records(), start=1):
-            if row_no == 1:
-                continue
-            if problem is None:
-                joined = "".join(row)
-                if not joined or joined.isspace():
-                    continue
-            if len(row) < width:
-                row = row + [""] * (width - len(row))
-            yield row_no, row, problem
-
-
-NUL_PROBLEM = "holds a NUL character (\\x00): not stored"
-
-
-def _has_nul(lines: list[str]) -> bool:
-    return any("\x00" in line for line in lines)
-
-
-def _with_nul(lines: list[str], problem: str | None) -> str | None:
-    if not _has_nul(lines):
-        return problem
-    return NUL_PROBLEM if problem is None else f"{problem}; {NUL_PROBLEM}"
-
-
-# ---------------------------------------------------------------------------
-# Validation, one chunk at a time, column by column
-
-class _ChunkValidator:
-    def __init__(self, headings: list[str], by_prop: dict[str, int], tz: ZoneInfo):
-        self.headings, self.by_prop, self.tz = headings, by_prop, tz
-        self.width = len(headings)
-
-    def validate(self, chunk: list[tuple[int, list[str], str | None]]) -> list[tuple]:
-        """Staging rows (``store.importing.STAGING_COLUMNS`` order) for a chunk of records.
-
-        Column by column: each distinct value of an enumeration, boolean or
-        unparsable date is parsed once (``pd.factorize``), dates go through pandas in
-        bulk, and simple per-value checks are list comprehensions over one column
-        (pandas' own string methods on object columns loop in Python too, slower).
-        """
-        n = len(chunk)
-        row_nos = [r for r, _, _ in chunk]
-        rows = [row for _, row, _ in chunk]
-        errors = np.full(n, None, dtype=object)
-        for i in [i for i, (_, _, problem) in enumerate(chunk) if problem is not None]:
-            errors[i] = chunk[i][2]
-            rows[i] = [v.replace("\x00", "\ufffd") for v in rows[i]]  # a bad row; never stored with a NUL
-        for i in [i for i, row in enumerate(rows) if len(row) > self.width]:
-            if any(v.strip() for v in rows[i][self.width:]):
-                _add(errors, [i], f"more values than headings ({len(rows[i])} > {self.width})")
-        data = list(zip(*rows))  # every row has at least `width` values; zip drops any extra ones
-        out: dict[str, object] = {}
-
-        def column(prop: str) -> list[str] | None:
-            i = self.by_prop.get(prop)
-            return None if i is None else read_cells(data[i])
-
-        # email
-        vals = column("email")
-        match = _EMAIL.match
-        ok = np.fromiter((len(v) <= EMAIL_MAX and match(v) is not None for v in vals), dtype=bool, count=n)
-        missing = np.fromiter((not v for v in vals), dtype=bool, count=n)
-        ok &= ~missing
-        _add(errors, np.flatnonzero(missing), "email is missing")
-        bad = np.flatnonzero(~ok & ~missing)
-        _add(errors, bad, [f"invalid email {_shown(vals[i])}" for i in bad])
-        out["email"] = [v.lower() if good else v for v, good in zip(vals, ok.tolist())]
-        out["email_ok"] = ok
-
-        for prop, limit in cols.TEXT_LIMITS.items():
-            vals = column(prop)
-            if vals is None:
-                continue
-            lengths = np.fromiter(map(len, vals), dtype=np.int64, count=n)
-            long = np.flatnonzero(lengths > limit)
-            _add(errors, long, [f"{self._heading(prop)} too long ({lengths[i]} characters, at most {limit})"
-                                for i in long])
-            out[prop] = [v or None for v in vals]
-
-        self._enum(column, errors, out, "lifecycle_stage", lambda v: LifecycleStage.parse(v).value)
-        self._enum(column, errors, out, "marketing_status", lambda v: Status.parse(v).value)
-        self._enum(column, errors, out, "source", _source_or_none)
-        for prop in cols.DATE_PROPERTIES:
-            vals = column(prop)
-            if vals is None:
-                continue
-            values, bad = cols.parse_datetimes(vals, self.tz)
-            h = self._heading(prop)
-            _add(errors, np.flatnonzero(bad),
-                 [f"unparsable {h} {_shown(vals[i])} (use ISO 8601: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], "
-                  "optionally with an offset such as +01:00 or Z)" for i in np.flatnonzero(bad)])
-            out[prop] = sql.datetime_texts(values)
-        for prop in cols.BOOL_PROPERTIES:
-            h = self._heading(prop)
-            self._enum(column, errors, out, prop, cols.parse_bool,
-                       lambda v, h=h: f"{h} {v!r} is not a yes/no value (yes, no, true, false, 1, 0)")
-
-        status = out.get("marketing_status")
-        pending_flag = out.get("pending_non_marketing")
-        if status is None:
-            status_v = intent = pending = itertools.repeat(None)
-        else:
-            says_m = status == "marketing"
-            says_pending = says_m & (np.array([p is True for p in pending_flag]) if pending_flag is not None
-                                     else np.zeros(n, dtype=bool))
-            intent = np.where(says_m & ~says_pending, "set_marketing",
-                              np.where(status == "non_marketing", "set_non_marketing", None)).astype(object)
-            intent[says_pending] = "set_non_marketing"
-            intent = intent.tolist()
-            status_v = status.tolist()
-            pending = [bool(p) if s is not None else None for p, s in zip(says_pending.tolist(), status_v)]
-
-        def col(prop):
-            v = out.get(prop)
-            return itertools.repeat(None) if v is None else (v.tolist() if isinstance(v, np.ndarray) else v)
-
-        return list(zip(
-            row_nos, col("email"), col("email_ok"), col("first_name"), col("last_name"), col("company"),
-            col("country"), col("lifecycle_stage"), col("source"), col("created_at"), col("last_activity_at"),
-            col("hard_bounced"), col("unsubscribed"), status_v, pending, intent, errors.tolist(),
-        ))
-
-    def _heading(self, prop: str) -> str:
-        i = self.by_prop.get(prop)
-        return cols.EXPORT_HEADINGS[prop] if i is None else self.headings[i]
-
-    def _enum(self, column, errors, out, prop, parse, message=None) -> None:
-        """Parse each distinct value once (pd.factorize), then spread the results."""
-        vals = column(prop)
-        if vals is None:
-            return
-        codes, uniques = pd.factorize(np.array(vals, dtype=object), sort=False)
-        values = np.empty(len(uniques), dtype=object)
-        reasons = np.full(len(uniques), None, dtype=object)
-        for j, u in enumerate(uniques):
-            if u == "":
-                continue  # blank: unknown, keeps the stored value
-            try:
-                values[j] = parse(u)
-            except (ValueError, ValidationError) as e:
-                reasons[j] = message(u) if message else str(e)
-        row_reasons = reasons[codes]
-        bad = np.flatnonzero(row_reasons != None)  # noqa: E711 (elementwise)
-        _add(errors, bad, row_reasons[bad].tolist())
-        out[prop] = values[codes]
-
-
-def _shown(value: str, limit: int = 100) -> str:
-    """A value quoted for an error message, cut short when long."""
-    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"... ({len(value):,} characters)"
-
-
-def _source_or_none(value: str):
-    try:
-        return Source.parse(value).value
-    except ValidationError:
-        return None  # a CRM's "Original Source" such as "Organic search": not a source tool
-
-
-def _add(errors: np.ndarray, indexes, messages) -> None:
-    if isinstance(messages, str):
-        messages = itertools.repeat(messages)
-    for i, m in zip(indexes, messages):
-        errors[i] = m if errors[i] is None else f"{errors[i]}; {m}"
-
-
-# ---------------------------------------------------------------------------
-# The error report
-
-def _write_report(session, table, src: _Input, headings: list[str], errors_path) -> tuple[str | None, str | None]:
-    if errors_path is not None:
-        target = Path(errors_path)
-    elif src.path is not None:
-        target = src.path.with_name(f"{src.path.stem}.errors.csv")
-    else:
-        target = None
-    buffer = io.StringIO() if target is None else None
-    try:
-        out = buffer if target is None else open(target, "w", newline="", encoding="utf-8")
-    except OSError as e:
-        raise ValidationError(f"cannot write the error report {target}: {e.strerror or e}")
-    try:
-        writer = csv.writer(out, delimiter=src.delimiter)
-        writer.writerow(safe_row(headings + ["error"]))
-        bad = sql.error_rows(session, table)
-        nxt = next(bad, None)
-        for row_no, row, _problem in src.records():
-            if nxt is None:
-                break
-            if row_no == nxt[0]:
-                # each cell as the import reads it, neutralised: the report re-imports to the same rows
-                writer.writerow(safe_row([read_cell(v) for v in row] + [f"row {row_no}: {nxt[2]}"]))
-                nxt = next(bad, None)
-        for _ in bad:  # drain the cursor
-            pass
-    finally:
-        if target is not None:
-            out.close()
-    return (str(target), None) if target is not None else (None, buffer.getvalue())

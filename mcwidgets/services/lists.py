@@ -2,9 +2,10 @@
 
 Names are unique (exact, after trimming spaces). An active list's filter is checked
 when the list is created: the lists it names must exist and it must not name itself,
-directly or through other active lists. Renaming a list rewrites the filters of the
-active lists and saved views that name it; deleting a list that others name is
-refused. Members are added and removed set-based (``INSERT ... SELECT``, ``DELETE ...
+directly or through other active lists. Every place that stores a filter is listed
+once, in ``FILTER_HOLDERS`` (active lists, saved views, workflow triggers; held actions
+store none): renaming a list rewrites the filters there that name it, deleting a list
+that any of them names is refused, naming them. Members are added and removed set-based (``INSERT ... SELECT``, ``DELETE ...
 WHERE``) from any selection: ids, a filter, another list, "all matching except".
 """
 
@@ -24,7 +25,7 @@ from ..domain.selection import Selection
 from ..store import lists as sql
 from ..store import queries
 from ..store.lists import ACTIVE, STATIC, ListResolver, find_list
-from ..store.models import ContactList, ListMember, SavedView
+from ..store.models import ContactList, ListMember, SavedView, Workflow
 from ..store.selection import selection_where
 from .context import Context
 from .permissions import require_user
@@ -101,17 +102,40 @@ def _static(row: ContactList) -> ContactList:
     return row
 
 
+@dataclass(frozen=True)
+class FilterHolder:
+    """A table whose rows store a filter that may name lists."""
+    label: str  # how a row is named in messages: "<label> '<name>'"
+    model: type
+    column: str  # the JSON column holding the filter
+    only: tuple = ()  # extra conditions: which rows hold a filter at all
+
+    def rows(self, session: Session):
+        return session.scalars(select(self.model).where(*self.only).order_by(self.model.name))
+
+
+# Every place that stores a filter. A new one (a stored filter elsewhere) goes here, so
+# renaming and deleting lists keep it right. Held actions store no filter: a held
+# workflow runs its workflow's current trigger, a held import its staged rows.
+FILTER_HOLDERS = (
+    FilterHolder("active list", ContactList, "filter", (ContactList.kind == ACTIVE,)),
+    FilterHolder("saved view", SavedView, "filter"),
+    FilterHolder("workflow", Workflow, "trigger"),
+)
+
+
+def _naming(session: Session, name: str):
+    """(holder, row) for every stored filter that names list ``name`` (not the list itself)."""
+    for holder in FILTER_HOLDERS:
+        for row in holder.rows(session):
+            if not (holder.model is ContactList and row.name == name) \
+                    and name in _names_in(getattr(row, holder.column)):
+                yield holder, row
+
+
 def _users_of(session: Session, name: str) -> list[str]:
-    """Who names list ``name`` in a filter: active lists and saved views."""
-    found = []
-    for row in session.scalars(select(ContactList).where(ContactList.kind == ACTIVE)
-                               .order_by(ContactList.name)):
-        if row.name != name and name in _names_in(row.filter):
-            found.append(f"active list {row.name!r}")
-    for view in session.scalars(select(SavedView).order_by(SavedView.name)):
-        if name in _names_in(view.filter):
-            found.append(f"saved view {view.name!r}")
-    return found
+    """Who names list ``name`` in a stored filter: active lists, saved views, workflows."""
+    return [f"{holder.label} {row.name!r}" for holder, row in _naming(session, name)]
 
 
 def _names_in(filter) -> set[str]:
@@ -155,7 +179,8 @@ def create_list(ctx: Context, actor: Actor, name: str, filter=None) -> ListInfo:
 
 
 def rename_list(ctx: Context, actor: Actor, old: str, new: str) -> ListInfo:
-    """Rename; active lists and saved views that name the list follow the new name."""
+    """Rename; the stored filters that name the list (``FILTER_HOLDERS``: active lists,
+    saved views, workflow triggers) follow the new name."""
     old, new = check_name(old), check_name(new)
     with ctx.write() as session:
         require_user(session, actor)
@@ -163,20 +188,16 @@ def rename_list(ctx: Context, actor: Actor, old: str, new: str) -> ListInfo:
         if new != old:
             if session.scalar(select(ContactList.id).where(ContactList.name == new)) is not None:
                 raise Conflict(f"a list named {new!r} exists already")
-            for other in session.scalars(select(ContactList).where(ContactList.kind == ACTIVE)):
-                if other.filter and old in _names_in(other.filter):
-                    other.filter = rename_in_filter(other.filter, old, new)
-            for view in session.scalars(select(SavedView)):
-                if old in _names_in(view.filter):
-                    view.filter = rename_in_filter(view.filter, old, new)
+            for holder, other in list(_naming(session, old)):
+                setattr(other, holder.column, rename_in_filter(getattr(other, holder.column), old, new))
             row.name = new
             session.flush()
         return _info(session, row, _resolver(ctx, session))
 
 
 def delete_list(ctx: Context, actor: Actor, name: str) -> None:
-    """Delete a list and its memberships (the contacts stay). Refused while an active
-    list or a saved view names it."""
+    """Delete a list and its memberships (the contacts stay). Refused while a stored
+    filter (an active list, a saved view, a workflow trigger) names it."""
     name = check_name(name)
     with ctx.write() as session:
         require_user(session, actor)
@@ -235,4 +256,4 @@ def list_lists(ctx: Context) -> list[ListInfo]:
 
 __all__ = ["ListInfo", "MemberChange", "create_list", "rename_list", "delete_list", "add_members",
            "remove_members", "count_members", "get_list", "list_lists", "as_selection",
-           "rename_in_filter", "STATIC", "ACTIVE"]
+           "rename_in_filter", "FILTER_HOLDERS", "STATIC", "ACTIVE"]

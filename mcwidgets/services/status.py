@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from ..domain.actors import Actor
 from ..domain.forecast import Forecast
 from ..domain.selection import Selection
-from ..store.models import Contact
 from ..store.selection import selection_where
 from ..store.transitions import apply_transition
 from .account import check_tier_upgrade, ensure_account
@@ -83,14 +80,5 @@ def _change(ctx: Context, actor: Actor, selection: Selection, transition: str,
         action.matched, action.changed = fc.selected, changed
         action.details = {"tier_before": tier_before, "tier_after": tier_after, "forecast": fc.as_json()}
         return ActionResult(action.id, kind, fc.selected, changed, tier_before, tier_after, fc)
-
-
-def contact_state(ctx: Context, contact_id: int) -> tuple[str, bool] | None:
-    """(status, pending) of one contact, or None if there is no such contact."""
-    with ctx.read() as session:
-        row = session.execute(
-            select(Contact.marketing_status, Contact.pending_non_marketing).where(Contact.id == contact_id)
-        ).one_or_none()
-        return (row[0], bool(row[1])) if row else None
 
 

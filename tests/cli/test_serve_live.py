@@ -11,32 +11,22 @@ page take ~10 s); --max-kernels 1 so the second page shows the cap's sentence.
 from __future__ import annotations
 
 import base64
-import contextlib
 import http.client
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
 
 import pytest
 
 from mcwidgets.app import App
+from tests.support import voila
+from tests.support.voila import NOW
 
 # A real Voila and its kernels (other processes, with clocks of their own): not part of
 # the far-off-date run, which is for code that the clock is passed to.
 pytestmark = pytest.mark.e2e
 
-NOW = "2026-11-26T12:00:00+00:00"
 ALLOWED = "dash.example.test"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -46,35 +36,11 @@ def server(tmp_path_factory):
     app = App.open(db_url, now=NOW, user="admin")
     app.demo(contacts=30)
     app.close()
-    port = free_port()
+    port = voila.free_port()
     log_path = folder / "serve.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mcwidgets", "--db", db_url, "--now", NOW, "serve", "--port", str(port),
-         "--no-browser", "--max-kernels", "1", "--allow-host", ALLOWED],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=folder)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"mcwidgets serve exited with {proc.returncode}: {log_path.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("mcwidgets serve did not answer")
-                time.sleep(0.2)
+    argv = voila.serve_argv(db_url, port, "--max-kernels", "1", "--allow-host", ALLOWED)
+    with voila.started(argv, port, folder, log_path):
         yield {"port": port, "log": log_path}
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
 
 
 def get(port: int, path: str = "/", host: str | None = None, headers: dict | None = None,

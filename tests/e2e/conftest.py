@@ -11,20 +11,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from mcwidgets.app import App
+from tests.support.voila import CHROMIUM, CHROMIUM_ARGS, MCWIDGETS, NOW, free_port, only_local, serve_argv, started
 
-CHROMIUM = "/usr/bin/chromium"
-NOW = "2026-11-26T12:00:00+00:00"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 XSS_NAMES = ("<img src=x onerror=window.__xss=1>", "<script>window.__xss=2</script>")
 ACCOUNT_NAME = "Acme <img src=x onerror=window.__xss=3> & Co"
@@ -37,65 +30,17 @@ if not os.path.exists(CHROMIUM):  # pragma: no cover - the machines here have it
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"],
-    }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_answers(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    """Wait until the server accepts connections. Not a page request: each request of
-    the dashboard page starts a kernel, and the browser will request it anyway."""
-    netloc = urlparse(url)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"mcwidgets serve exited with {proc.returncode}")
-        try:
-            socket.create_connection((netloc.hostname, netloc.port), timeout=2).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @contextlib.contextmanager
-def serving(db_url: str, folder, user: str | None, *, command=(sys.executable, "-m", "mcwidgets"),
-            extra=(), env=None):
+def serving(db_url: str, folder, user: str | None, *, command=MCWIDGETS, extra=(), env=None):
     """`mcwidgets serve [--as user]` on a free port; stopped with its process group.
     ``command`` runs mcwidgets (another venv's console script, say)."""
     port = free_port()
-    log_path = folder / f"serve-{user}-{port}.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [*command, "--db", db_url, "--now", NOW, "serve", "--port", str(port), "--no-browser",
-         *(["--as", user] if user else []), *extra],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=folder, env=env)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        try:
-            wait_until_answers(url, proc)
-        except RuntimeError as e:  # say why: the server's own words
-            log.flush()
-            raise RuntimeError(f"{e}; its output:\n{log_path.read_text(errors='replace')[-3000:]}") from None
-        yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+    argv = serve_argv(db_url, port, *(["--as", user] if user else []), *extra, command=command)
+    with started(argv, port, folder, folder / f"serve-{user}-{port}.log", env=env):
+        yield f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture(scope="session")
@@ -113,26 +58,8 @@ def server(tmp_path_factory):
     app.close()
 
     port = free_port()
-    log = open(folder / "serve.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mcwidgets", "--db", db_url, "--now", NOW, "serve", "--port", str(port),
-         "--no-browser"],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=folder,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_answers(url, proc)
-        yield {"url": url, "db_url": db_url, "log": folder / "serve.log", "proc": proc}
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=15)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+    with started(serve_argv(db_url, port), port, folder, folder / "serve.log") as proc:
+        yield {"url": f"http://127.0.0.1:{port}/", "db_url": db_url, "log": folder / "serve.log", "proc": proc}
 
 
 @pytest.fixture(scope="session")
@@ -183,16 +110,7 @@ def open_dashboard(browser, url: str) -> Dashboard:
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     d = Dashboard(page, url)
-    local = urlparse(url).netloc
-
-    def only_local(route):
-        if urlparse(route.request.url).netloc == local or route.request.url.startswith("data:"):
-            route.continue_()
-        else:  # the dashboard needs nothing from the internet
-            d.blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
+    only_local(page, url, d.blocked)
     page.on("pageerror", lambda e: d.errors.append(f"pageerror: {e}"))
     page.on("console", lambda m: d.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
     page.goto(url)

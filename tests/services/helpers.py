@@ -26,8 +26,12 @@ def make_contact(ctx, state: str, n: int = 0, **fields) -> int:
     return cid
 
 
-def state_of(ctx, cid: int) -> tuple[str, bool]:
-    return status.contact_state(ctx, cid)
+def state_of(ctx, cid: int) -> tuple[str, bool] | None:
+    """(status, pending) of one contact, or None if there is no such contact."""
+    with ctx.read() as s:
+        row = s.execute(select(Contact.marketing_status, Contact.pending_non_marketing)
+                        .where(Contact.id == cid)).one_or_none()
+        return (row[0], bool(row[1])) if row else None
 
 
 def audit_rows(ctx, action_id: int | None = None) -> list[tuple]:

@@ -1,0 +1,170 @@
+"""Validating an import's rows, one chunk at a time, column by column, into staging rows.
+
+What makes a row bad (all its reasons are reported, joined with "; ")
+    no email; an invalid email (``domain.contacts.normalize_email``'s rule); an
+    email seen in an earlier row of the file (the first occurrence is kept); an
+    unparsable date (see ``csvcolumns`` for the accepted ISO forms); an unknown
+    marketing contact status or lifecycle stage; a yes/no column with another
+    value; a name, company or country longer than the store holds; more values
+    than headings; and, for a user without the "Edit marketing contacts"
+    permission, a row that would set a contact as marketing ("no permission to set
+    as marketing"). A bad row is never applied, not even in part. Stray HTML or
+    quotes in text are data: stored as given (escaping is the user interface's job).
+"""
+
+from __future__ import annotations
+
+import itertools
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from ..domain.contacts import _EMAIL, LifecycleStage, Source
+from ..domain.csv_safety import read_cells
+from ..domain.errors import ValidationError
+from ..domain.status import Status
+from ..store import importing as sql
+from . import csvcolumns as cols
+
+EMAIL_MAX = 254
+
+
+class ChunkValidator:
+    def __init__(self, headings: list[str], by_prop: dict[str, int], tz: ZoneInfo):
+        self.headings, self.by_prop, self.tz = headings, by_prop, tz
+        self.width = len(headings)
+
+    def validate(self, chunk: list[tuple[int, list[str], str | None]]) -> list[tuple]:
+        """Staging rows (``store.importing.STAGING_COLUMNS`` order) for a chunk of records.
+
+        Column by column: each distinct value of an enumeration, boolean or
+        unparsable date is parsed once (``pd.factorize``), dates go through pandas in
+        bulk, and simple per-value checks are list comprehensions over one column
+        (pandas' own string methods on object columns loop in Python too, slower).
+        """
+        n = len(chunk)
+        row_nos = [r for r, _, _ in chunk]
+        rows = [row for _, row, _ in chunk]
+        errors = np.full(n, None, dtype=object)
+        for i in [i for i, (_, _, problem) in enumerate(chunk) if problem is not None]:
+            errors[i] = chunk[i][2]
+            rows[i] = [v.replace("\x00", "\ufffd") for v in rows[i]]  # a bad row; never stored with a NUL
+        for i in [i for i, row in enumerate(rows) if len(row) > self.width]:
+            if any(v.strip() for v in rows[i][self.width:]):
+                _add(errors, [i], f"more values than headings ({len(rows[i])} > {self.width})")
+        data = list(zip(*rows))  # every row has at least `width` values; zip drops any extra ones
+        out: dict[str, object] = {}
+
+        def column(prop: str) -> list[str] | None:
+            i = self.by_prop.get(prop)
+            return None if i is None else read_cells(data[i])
+
+        # email
+        vals = column("email")
+        match = _EMAIL.match
+        ok = np.fromiter((len(v) <= EMAIL_MAX and match(v) is not None for v in vals), dtype=bool, count=n)
+        missing = np.fromiter((not v for v in vals), dtype=bool, count=n)
+        ok &= ~missing
+        _add(errors, np.flatnonzero(missing), "email is missing")
+        bad = np.flatnonzero(~ok & ~missing)
+        _add(errors, bad, [f"invalid email {_shown(vals[i])}" for i in bad])
+        out["email"] = [v.lower() if good else v for v, good in zip(vals, ok.tolist())]
+        out["email_ok"] = ok
+
+        for prop, limit in cols.TEXT_LIMITS.items():
+            vals = column(prop)
+            if vals is None:
+                continue
+            lengths = np.fromiter(map(len, vals), dtype=np.int64, count=n)
+            long = np.flatnonzero(lengths > limit)
+            _add(errors, long, [f"{self._heading(prop)} too long ({lengths[i]} characters, at most {limit})"
+                                for i in long])
+            out[prop] = [v or None for v in vals]
+
+        self._enum(column, errors, out, "lifecycle_stage", lambda v: LifecycleStage.parse(v).value)
+        self._enum(column, errors, out, "marketing_status", lambda v: Status.parse(v).value)
+        self._enum(column, errors, out, "source", _source_or_none)
+        for prop in cols.DATE_PROPERTIES:
+            vals = column(prop)
+            if vals is None:
+                continue
+            values, bad = cols.parse_datetimes(vals, self.tz)
+            h = self._heading(prop)
+            _add(errors, np.flatnonzero(bad),
+                 [f"unparsable {h} {_shown(vals[i])} (use ISO 8601: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], "
+                  "optionally with an offset such as +01:00 or Z)" for i in np.flatnonzero(bad)])
+            out[prop] = sql.datetime_texts(values)
+        for prop in cols.BOOL_PROPERTIES:
+            h = self._heading(prop)
+            self._enum(column, errors, out, prop, cols.parse_bool,
+                       lambda v, h=h: f"{h} {v!r} is not a yes/no value (yes, no, true, false, 1, 0)")
+
+        status = out.get("marketing_status")
+        pending_flag = out.get("pending_non_marketing")
+        if status is None:
+            status_v = intent = pending = itertools.repeat(None)
+        else:
+            says_m = status == "marketing"
+            says_pending = says_m & (np.array([p is True for p in pending_flag]) if pending_flag is not None
+                                     else np.zeros(n, dtype=bool))
+            intent = np.where(says_m & ~says_pending, "set_marketing",
+                              np.where(status == "non_marketing", "set_non_marketing", None)).astype(object)
+            intent[says_pending] = "set_non_marketing"
+            intent = intent.tolist()
+            status_v = status.tolist()
+            pending = [bool(p) if s is not None else None for p, s in zip(says_pending.tolist(), status_v)]
+
+        def col(prop):
+            v = out.get(prop)
+            return itertools.repeat(None) if v is None else (v.tolist() if isinstance(v, np.ndarray) else v)
+
+        return list(zip(
+            row_nos, col("email"), col("email_ok"), col("first_name"), col("last_name"), col("company"),
+            col("country"), col("lifecycle_stage"), col("source"), col("created_at"), col("last_activity_at"),
+            col("hard_bounced"), col("unsubscribed"), status_v, pending, intent, errors.tolist(),
+        ))
+
+    def _heading(self, prop: str) -> str:
+        i = self.by_prop.get(prop)
+        return cols.EXPORT_HEADINGS[prop] if i is None else self.headings[i]
+
+    def _enum(self, column, errors, out, prop, parse, message=None) -> None:
+        """Parse each distinct value once (pd.factorize), then spread the results."""
+        vals = column(prop)
+        if vals is None:
+            return
+        codes, uniques = pd.factorize(np.array(vals, dtype=object), sort=False)
+        values = np.empty(len(uniques), dtype=object)
+        reasons = np.full(len(uniques), None, dtype=object)
+        for j, u in enumerate(uniques):
+            if u == "":
+                continue  # blank: unknown, keeps the stored value
+            try:
+                values[j] = parse(u)
+            except (ValueError, ValidationError) as e:
+                reasons[j] = message(u) if message else str(e)
+        row_reasons = reasons[codes]
+        bad = np.flatnonzero(row_reasons != None)  # noqa: E711 (elementwise)
+        _add(errors, bad, row_reasons[bad].tolist())
+        out[prop] = values[codes]
+
+
+def _shown(value: str, limit: int = 100) -> str:
+    """A value quoted for an error message, cut short when long."""
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"... ({len(value):,} characters)"
+
+
+def _source_or_none(value: str):
+    try:
+        return Source.parse(value).value
+    except ValidationError:
+        return None  # a CRM's "Original Source" such as "Organic search": not a source tool
+
+
+def _add(errors: np.ndarray, indexes, messages) -> None:
+    if isinstance(messages, str):
+        messages = itertools.repeat(messages)
+    for i, m in zip(indexes, messages):
+        errors[i] = m if errors[i] is None else f"{errors[i]}; {m}"
+
