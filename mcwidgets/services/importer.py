@@ -41,7 +41,7 @@ One transaction, bounded memory
     table; then a handful of set-based statements (``store.importing``) do the rest.
     Memory holds one chunk, whatever the size of the file (duplicates are found in
     SQL, not in a Python set). Due rollovers are applied first (committed on their
-    own, as for every action: ``rollover.action_session``); then the whole import,
+    own, as for every action: ``unit_of_work.action_session``); then the whole import,
     with its action row and audit rows, is one ``ctx.write()`` transaction: a
     failure anywhere keeps nothing of it.
 
