@@ -45,13 +45,11 @@ import reprlib
 import string
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from enum import Enum
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .contacts import LifecycleStage, Source
 from .errors import ValidationError
-from .status import Status
+from .fields import CHOICE_LABELS, FIELDS
 
 # --- limits (the HubSpot search API's) ---------------------------------------------
 
@@ -121,9 +119,6 @@ _DAYS = {IN_LAST_DAYS, MORE_THAN_DAYS_AGO}
 
 # --- properties --------------------------------------------------------------------
 
-# Enum values that read better with a hyphen than with a space.
-_CHOICE_LABELS = {"non_marketing": "non-marketing"}
-
 
 @dataclass(frozen=True)
 class Property:
@@ -139,36 +134,19 @@ class Property:
         return OPERATORS_BY_TYPE[self.type]
 
     def choice_label(self, value: str) -> str:
-        return _CHOICE_LABELS.get(value, value.replace("_", " "))
+        return CHOICE_LABELS.get(value, value.replace("_", " "))
 
 
-def _enum_property(name: str, label: str, enum: type[Enum]) -> Property:
-    return Property(name, ENUM, label, tuple(member.value for member in enum))
+# Every filterable field of the contact schema (``domain.fields``), then list membership;
+# grouped by type as a dropdown shows them (registry order within a type).
+_TYPE_ORDER = (NUMBER, TEXT, ENUM, DATE, BOOL, LIST)
+PROPERTIES: dict[str, Property] = {p.name: p for p in sorted(
+    [*(Property(f.name, f.filter_type, f.label, f.choices) for f in FIELDS.values() if f.filterable),
+     Property("list", LIST, "List membership")],
+    key=lambda p: _TYPE_ORDER.index(p.type))}
 
-
-PROPERTIES: dict[str, Property] = {p.name: p for p in (
-    Property("id", NUMBER, "Contact ID"),
-    Property("email", TEXT, "Email"),
-    Property("first_name", TEXT, "First name"),
-    Property("last_name", TEXT, "Last name"),
-    Property("company", TEXT, "Company name"),
-    Property("country", TEXT, "Country"),
-    _enum_property("lifecycle_stage", "Lifecycle stage", LifecycleStage),
-    _enum_property("source", "Source", Source),
-    _enum_property("marketing_status", "Marketing contact status", Status),
-    Property("created_at", DATE, "Create date"),
-    Property("last_activity_at", DATE, "Last activity"),
-    Property("hard_bounced", BOOL, "Hard bounced"),
-    Property("unsubscribed", BOOL, "Unsubscribed from all email"),
-    Property("pending_non_marketing", BOOL, "Marketing contact until next update"),
-    Property("list", LIST, "List membership"),
-)}
-
-_ENUM_PARSERS: dict[str, Callable[[str], Enum]] = {
-    "lifecycle_stage": LifecycleStage.parse,
-    "source": Source.parse,
-    "marketing_status": Status.parse,
-}
+_ENUM_PARSERS: dict[str, Callable[[str], str]] = {
+    f.name: f.parse_choice for f in FIELDS.values() if f.filterable and f.filter_type == ENUM}
 
 # --- text folding ------------------------------------------------------------------
 
@@ -498,7 +476,7 @@ def _parse_enum(raw: Any, prop: Property) -> str:
         raise ValidationError(f"{_shown(raw)} is not one of: {', '.join(prop.choices)}")
     if len(raw) > 200:  # the parsers' own messages quote the whole input
         raise ValidationError(f"{_shown(raw)} is not one of: {', '.join(prop.choices)}")
-    return _ENUM_PARSERS[prop.name](raw).value  # raises ValidationError on unknown
+    return _ENUM_PARSERS[prop.name](raw)  # raises ValidationError on unknown
 
 
 def _parse_list_name(raw: Any) -> str:
