@@ -5,12 +5,18 @@ from sqlalchemy import String, func, not_, select
 
 from mcwidgets.store import filter_sql, ids
 from mcwidgets.store.models import Contact
+from tests.conftest import NOW
 from tests.services.helpers import make_contact
 
 
 def test_the_filter_compiler_and_id_selections_share_one_construct():
+    from mcwidgets.domain.filters import bind
+
     assert filter_sql.SMALL_IN == ids.SMALL
-    assert not hasattr(filter_sql, "_TextIn")
+    many = {"filterGroups": [{"filters": [{"propertyName": "country", "operator": "IN",
+                                           "values": [f"c{i}" for i in range(ids.SMALL + 1)]}]}]}
+    clause = filter_sql.compile_condition(bind(many, NOW, "UTC").groups[0].conditions[0], None)
+    assert type(clause) is type(ids.ids_in(Contact.id, range(ids.SMALL + 1)))
 
 
 @pytest.mark.parametrize("extra", [0, ids.SMALL + 50])  # a plain IN list, then one array parameter
