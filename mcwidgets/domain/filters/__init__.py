@@ -27,7 +27,7 @@ Boolean (hard_bounced, unsubscribed, pending_non_marketing)
 Date (created_at, last_activity_at; stored as naive-UTC datetimes)
     Calendar days in the account's time zone. ``bind`` turns every date condition
     except HAS/NOT_HAS into a half-open UTC range ``lower <= value < upper`` (a None
-    bound is open); see ``bind`` for each operator.
+    bound is open); ``binding.DATE_RANGES`` gives each operator's days.
 List membership (pseudo-property ``list``)
     IN_LIST: the contact is a member of the named list (static or active).
 
