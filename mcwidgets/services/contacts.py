@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import field as dc_field, make_dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.actors import Actor
-from ..domain.contacts import DEFAULT_STATUS_BY_SOURCE, LifecycleStage, Source, normalize_email
+from ..domain.contacts import DEFAULT_STATUS_BY_SOURCE, Source, normalize_email
 from ..domain.errors import Conflict, NotFound, ValidationError
+from ..domain.fields import BOOLEAN, CREATABLE_FIELDS, DATETIME, ENUMERATION, FIELDS, TEXT, Field
 from ..domain.status import Status
 from ..store.models import Contact, SourceDefault
 from ..store.transitions import write_audit_rows
@@ -55,17 +56,38 @@ def set_default_status(ctx: Context, actor: Actor, source: str, status: str) -> 
     return get_default_statuses(ctx)
 
 
-@dataclass(frozen=True)
-class NewContact:
-    email: str
-    first_name: str | None = None
-    last_name: str | None = None
-    company: str | None = None
-    country: str | None = None
-    lifecycle_stage: str | None = None
-    last_activity_at: datetime | None = None
-    hard_bounced: bool = False
-    unsubscribed: bool = False
+def _new_contact_field(name: str):
+    f = FIELDS[name]
+    if f.type == BOOLEAN:
+        return name, bool, dc_field(default=False)
+    kind = {TEXT: str, ENUMERATION: str, DATETIME: datetime}[f.type]
+    return (name, kind) if not f.nullable else (name, kind | None, dc_field(default=None))
+
+
+# What a new contact is created with: the contact schema's creatable fields, in its order
+# (email, first_name, last_name, company, country, lifecycle_stage, last_activity_at,
+# hard_bounced, unsubscribed); email is required, texts are limited as the schema says.
+NewContact = make_dataclass("NewContact", [_new_contact_field(n) for n in CREATABLE_FIELDS], frozen=True)
+NewContact.__module__ = __name__
+
+
+def new_contact_values(contact: NewContact) -> dict:
+    """The columns of a new contact, checked as import checks them (the email apart:
+    ``normalize_email``): texts stripped, blank as None, at most the schema's length;
+    enumerations in their stored form. Raises ValidationError."""
+    values = {}
+    for name in CREATABLE_FIELDS:
+        f, value = FIELDS[name], getattr(contact, name)
+        if name == "email":
+            continue
+        if f.type == TEXT:
+            value = _text(value, f)
+        elif f.type == ENUMERATION:
+            value = f.parse_choice(value) if value else None
+        elif f.type == BOOLEAN:
+            value = bool(value)
+        values[name] = value
+    return values
 
 
 def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: str = "manual",
@@ -80,7 +102,7 @@ def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: s
     """
     src = Source.parse(source)
     email = normalize_email(contact.email)
-    stage = LifecycleStage.parse(contact.lifecycle_stage).value if contact.lifecycle_stage else None
+    values = new_contact_values(contact)
     with action_session(ctx) as session:
         require_user(session, actor)  # a user must exist; forms and imports act as themselves
         account = ensure_account(session, ctx.now())
@@ -96,10 +118,7 @@ def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: s
             raise Conflict(f"a contact with email {email} exists already")
         now = ctx.now()
         action = start_action(session, "create", actor, now, description=f"create {email} ({src.value})")
-        row = Contact(email=email, first_name=_text(contact.first_name), last_name=_text(contact.last_name),
-                      company=_text(contact.company), country=_text(contact.country), lifecycle_stage=stage,
-                      source=src.value, created_at=now, last_activity_at=contact.last_activity_at,
-                      hard_bounced=bool(contact.hard_bounced), unsubscribed=bool(contact.unsubscribed),
+        row = Contact(email=email, **values, source=src.value, created_at=now,
                       marketing_status=chosen.value, pending_non_marketing=False,
                       prev_marketing_status=None, prev_pending=None,
                       last_action_id=action.id, status_changed_at=now)
@@ -127,23 +146,22 @@ def get_contact(ctx: Context, contact_id: int) -> dict:
         return contact_dict(row)
 
 
-CONTACT_FIELDS = ("id", "email", "first_name", "last_name", "company", "country", "lifecycle_stage",
-                  "source", "created_at", "last_activity_at", "hard_bounced", "unsubscribed",
-                  "marketing_status", "pending_non_marketing")
+CONTACT_FIELDS: tuple[str, ...] = tuple(FIELDS)
 
 
 def contact_dict(row: Contact) -> dict:
     return {f: getattr(row, f) for f in CONTACT_FIELDS}
 
 
-def _text(value: str | None, limit: int = 200) -> str | None:
+def _text(value: str | None, f: Field) -> str | None:
     if value is None:
         return None
     value = str(value).strip()
-    if len(value) > limit:
-        raise ValidationError(f"text too long ({len(value)} characters, at most {limit}): {value[:40]!r}...")
+    if f.max_length is not None and len(value) > f.max_length:
+        raise ValidationError(f"{f.label} too long ({len(value)} characters, at most {f.max_length}): "
+                              f"{value[:40]!r}...")
     return value or None
 
 
-__all__ = ["NewContact", "create_contact", "get_contact", "default_statuses", "set_default_status",
+__all__ = ["NewContact", "new_contact_values", "create_contact", "get_contact", "default_statuses", "set_default_status",
            "get_default_statuses", "CONTACT_FIELDS", "contact_dict"]

@@ -30,50 +30,22 @@ import numpy as np
 import pandas as pd
 
 from ..domain.errors import ValidationError
+from ..domain.fields import BOOLEAN, DATETIME, FIELDS, names_of, text_limits
+
+# All derived from the contact schema (``domain.fields``).
 
 # property -> the heading export writes (and import reads)
-EXPORT_HEADINGS: dict[str, str] = {
-    "id": "Record ID",
-    "email": "Email",
-    "first_name": "First Name",
-    "last_name": "Last Name",
-    "company": "Company Name",
-    "country": "Country/Region",
-    "lifecycle_stage": "Lifecycle Stage",
-    "source": "Source",
-    "created_at": "Create Date",
-    "last_activity_at": "Last Activity Date",
-    "hard_bounced": "Email hard bounced",
-    "unsubscribed": "Unsubscribed from all email",
-    "marketing_status": "Marketing contact status",
-    "pending_non_marketing": "Marketing contact until next update",
-}
+EXPORT_HEADINGS: dict[str, str] = {f.name: f.csv_heading for f in FIELDS.values()}
 
-# Further headings of CRM exports, per property.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("Record ID", "Contact ID", "ID"),
-    "email": ("Email", "E-mail", "Email Address", "E-mail Address"),
-    "first_name": ("First Name", "Firstname", "Given Name"),
-    "last_name": ("Last Name", "Lastname", "Surname", "Family Name"),
-    "company": ("Company Name", "Company", "Organization", "Organisation"),
-    "country": ("Country/Region", "Country", "Country / Region"),
-    "lifecycle_stage": ("Lifecycle Stage", "Lifecycle"),
-    "source": ("Source", "Original Source", "Source Tool", "Record Source"),
-    "created_at": ("Create Date", "Created Date", "Created At", "Creation Date"),
-    "last_activity_at": ("Last Activity Date", "Last Activity", "Last Activity At"),
-    "hard_bounced": ("Email hard bounced", "Hard bounce", "Hard bounced", "Email hard bounce"),
-    "unsubscribed": ("Unsubscribed from all email", "Unsubscribed", "Opted out of all email",
-                     "Unsubscribed from all emails"),
-    "marketing_status": ("Marketing contact status", "Marketing status", "Marketing contact"),
-    "pending_non_marketing": ("Marketing contact until next update", "Pending non-marketing",
-                              "Until next update"),
-}
+# The headings import recognises, per property: the export heading, then those of CRM exports.
+ALIASES: dict[str, tuple[str, ...]] = {f.name: (f.csv_heading, *f.csv_aliases) for f in FIELDS.values()}
 
 PROPERTIES: tuple[str, ...] = tuple(EXPORT_HEADINGS)
 
-TEXT_LIMITS = {"first_name": 100, "last_name": 100, "company": 200, "country": 100}
-DATE_PROPERTIES = ("created_at", "last_activity_at")
-BOOL_PROPERTIES = ("hard_bounced", "unsubscribed", "pending_non_marketing")
+# Free-text columns and their most characters (the email has its own rules: ``normalize_email``).
+TEXT_LIMITS = {name: limit for name, limit in text_limits().items() if name != "email"}
+DATE_PROPERTIES = names_of(DATETIME)
+BOOL_PROPERTIES = names_of(BOOLEAN)
 
 TRUE_WORDS = frozenset({"yes", "true", "1", "y", "t"})
 FALSE_WORDS = frozenset({"no", "false", "0", "n", "f"})

@@ -3,9 +3,10 @@
 Each operator is a small function that returns a parameterised SQLAlchemy fragment
 (one table per property type, like datasette's filters); values always travel as
 bound parameters, never as SQL text. The fragments follow the semantics in the
-module docstring of ``domain.filters`` exactly, so the SQL result on SQLite and on
-PostgreSQL equals ``BoundFilter.matches`` in plain Python (a hypothesis test checks
-it):
+package docstring of ``domain.filters`` exactly, and ``FRAGMENTS`` has a row for each
+row of its predicate table (``domain.filters.PREDICATES``), so the SQL result on SQLite
+and on PostgreSQL equals ``BoundFilter.matches`` in plain Python (a hypothesis test
+checks it):
 
 * Text is compared ASCII-case-insensitively: the column goes through
   ``ascii_lower`` (SQLite ``lower()``, which folds A-Z only; PostgreSQL
@@ -27,22 +28,20 @@ it):
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
 from sqlalchemy import (BigInteger, ColumnElement, DateTime, Float, String, and_, bindparam,
                         false, not_, or_, true)
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement as _CE
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import Boolean
 
 from ..domain.errors import ValidationError
 from ..domain.filters import (BETWEEN, BOOL, CONTAINS_TOKEN, DATE, ENUM, EQ, GT, GTE,
-                              HAS_PROPERTY, IN, IN_LAST_DAYS, IN_LIST, LIST, LT, LTE,
-                              MORE_THAN_DAYS_AGO, NEQ, NOT_HAS_PROPERTY, NUMBER, POSITIVE_OF,
-                              PROPERTIES, STARTS_WITH, TEXT, BoundCondition, BoundFilter,
-                              ascii_fold)
+                              HAS_PROPERTY, IN, IN_LIST, LIST, LT, LTE, NEQ, NO_VALUE,
+                              NOT_HAS_PROPERTY, NUMBER, OPERATOR_TABLE, OPERATORS_BY_TYPE,
+                              POSITIVE_OF, PROPERTIES, STARTS_WITH, TEXT, BoundCondition,
+                              BoundFilter, ascii_fold)
+from .ids import SMALL, values_in
 from .models import Contact
 
 Clause = ColumnElement[bool]
@@ -55,7 +54,7 @@ COLUMNS = {name: Contact.__table__.c[name] for name, p in PROPERTIES.items() if 
 LOWERCASE_COLUMNS = frozenset({"email"})
 
 # Above this many values an IN list becomes one array/JSON parameter (driver limits).
-SMALL_IN = 200
+SMALL_IN = SMALL
 # Ids are int4 in the store: clamping a number far outside that range keeps every
 # comparison's result and keeps the parameter a valid BIGINT.
 _NUMBER_LIMIT = 2 ** 62
@@ -87,33 +86,6 @@ def _ascii_lower_pg(element, compiler, **kw):
     # but only A-Z under the "C" collation: exactly ascii_fold, and ~5x faster than
     # translate(col, 'A..Z', 'a..z') on a million rows.
     return f'lower(({compiler.process(element.clauses, **kw)}) COLLATE "C")'
-
-
-class _TextIn(_CE):
-    """``expr IN <many texts>`` as ONE bound parameter (a JSON array / a text array)."""
-
-    inherit_cache = False
-    type = Boolean()
-    _is_implicitly_boolean = True  # a predicate: no "= 1" appended on SQLite
-
-    def __init__(self, expr, values):
-        self.expr = expr
-        self.values = list(values)
-
-
-@compiles(_TextIn)
-def _text_in_default(element, compiler, **kw):
-    param = bindparam(None, json.dumps(element.values), type_=String(), unique=True)
-    return (f"({compiler.process(element.expr, **kw)} IN "
-            f"(SELECT value FROM json_each({compiler.process(param, **kw)})))")
-
-
-@compiles(_TextIn, "postgresql")
-def _text_in_pg(element, compiler, **kw):
-    from sqlalchemy.dialects.postgresql import ARRAY
-
-    param = bindparam(None, element.values, type_=ARRAY(String()), unique=True)
-    return f"({compiler.process(element.expr, **kw)} = ANY({compiler.process(param, **kw)}))"
 
 
 # --- the compiler -------------------------------------------------------------------
@@ -180,10 +152,7 @@ def _text_eq(col, c):
 
 
 def _text_in(col, c):
-    values = list(dict.fromkeys(_text_value(v) for v in c.values))
-    if len(values) > SMALL_IN:
-        return _TextIn(_folded(col), values)
-    return _folded(col).in_(bindparam(None, values, expanding=True, type_=String()))
+    return values_in(_folded(col), [_text_value(v) for v in c.values], String())
 
 
 def _text_contains(col, c):
@@ -285,8 +254,7 @@ def _with_negatives(positives: dict, known, unknown) -> dict:
 FRAGMENTS: dict[str, dict[str, Callable[[Any, BoundCondition], Clause]]] = {
     TEXT: _with_negatives(_TEXT, _text_known, _text_unknown),
     NUMBER: _with_negatives(_NUMBER, _known, _unknown),
-    DATE: {**{op: _date_range for op in (EQ, LT, LTE, GT, GTE, BETWEEN, IN_LAST_DAYS,
-                                          MORE_THAN_DAYS_AGO)},
+    DATE: {**{op: _date_range for op in OPERATORS_BY_TYPE[DATE] if OPERATOR_TABLE[op].arity != NO_VALUE},
            HAS_PROPERTY: _known, NOT_HAS_PROPERTY: _unknown},
     ENUM: _with_negatives(_ENUM, _known, _unknown),
     BOOL: {EQ: _bool_is, NEQ: _bool_is_not},

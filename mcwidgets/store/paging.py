@@ -30,14 +30,11 @@ from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..domain.errors import ValidationError
+from ..domain.fields import GRID_FIELDS
 from .models import Contact
 
-# The grid's columns, in the order the grid shows them.
-GRID_COLUMNS: tuple[str, ...] = (
-    "id", "email", "first_name", "last_name", "company", "country", "lifecycle_stage", "source",
-    "created_at", "last_activity_at", "hard_bounced", "unsubscribed", "marketing_status",
-    "pending_non_marketing",
-)
+# The grid's columns, in the order the grid shows them (the contact schema's grid fields).
+GRID_COLUMNS: tuple[str, ...] = GRID_FIELDS
 SORTABLE: tuple[str, ...] = GRID_COLUMNS
 
 MIN_SIZE, MAX_SIZE = 1, 500

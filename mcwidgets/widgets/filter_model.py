@@ -13,10 +13,10 @@ from datetime import date
 from typing import Any
 
 from ..domain.filters import (
-    BETWEEN, BOOL, DATE, ENUM, HAS_PROPERTY, IN, IN_LAST_DAYS, LIST, MORE_THAN_DAYS_AGO,
-    NOT_HAS_PROPERTY, NOT_IN, NUMBER, OPERATOR_LABELS, OPERATORS_BY_TYPE, PROPERTIES, TEXT,
-    CONTAINS_TOKEN, NOT_CONTAINS_TOKEN, STARTS_WITH, parse_filter,
+    BOOL, CONTAINS_TOKEN, DATE, ENUM, LIST, MANY, NO_VALUE, NUMBER, ONE, OPERATOR_LABELS, OPERATOR_TABLE,
+    OPERATORS_BY_TYPE, PROPERTIES, RANGE, TEXT, parse_filter,
 )
+from ..domain.filters import DAYS as _DAYS_ARITY  # an arity; DAYS below is the value kind
 
 # Value kinds: which input(s) a row shows, and the shape of its values tuple.
 NONE = "none"                  # ()                     is known / is unknown
@@ -55,26 +55,24 @@ def enum_options(prop: str) -> list[tuple[str, str]]:
     return [(p.choice_label(v), v) for v in p.choices]
 
 
+# (property type, operator arity) -> value kind; list, boolean and "days" rows have one each.
+_KINDS = {
+    (TEXT, ONE): TEXT_ONE, (TEXT, MANY): TEXT_MANY,
+    (NUMBER, ONE): NUMBER_ONE, (NUMBER, RANGE): NUMBER_RANGE,
+    (DATE, ONE): DATE_ONE, (DATE, RANGE): DATE_RANGE, (DATE, _DAYS_ARITY): DAYS,
+    (ENUM, ONE): ENUM_ONE, (ENUM, MANY): ENUM_MANY,
+    (BOOL, ONE): BOOL_ONE, (LIST, ONE): LIST_ONE,
+}
+
+
 def value_kind(prop: str, op: str) -> str:
-    ptype = PROPERTIES[prop].type
-    if op in (HAS_PROPERTY, NOT_HAS_PROPERTY):
+    """Which input(s) a row shows: from the property's type and the operator's arity."""
+    operator = OPERATOR_TABLE.get(op)
+    if operator is None or PROPERTIES[prop].type not in operator.types:
+        raise ValueError(f"no input for {prop} {op}")
+    if operator.arity == NO_VALUE:
         return NONE
-    if ptype == LIST:
-        return LIST_ONE
-    if ptype == BOOL:
-        return BOOL_ONE
-    if op in (IN_LAST_DAYS, MORE_THAN_DAYS_AGO):
-        return DAYS
-    many = op in (IN, NOT_IN)
-    if ptype == ENUM:
-        return ENUM_MANY if many else ENUM_ONE
-    if ptype == TEXT:
-        return TEXT_MANY if many else TEXT_ONE
-    if ptype == NUMBER:
-        return NUMBER_RANGE if op == BETWEEN else NUMBER_ONE
-    if ptype == DATE:
-        return DATE_RANGE if op == BETWEEN else DATE_ONE
-    raise ValueError(f"no input for {prop} {op}")
+    return _KINDS[PROPERTIES[prop].type, operator.arity]
 
 
 def default_values(prop: str, kind: str, list_names: list[str] | tuple[str, ...] = ()) -> tuple:
@@ -200,7 +198,7 @@ def row_problem(prop: str, op: str, values: tuple) -> str | None:
         return "choose a value"
     if kind == LIST_ONE and not values[0]:
         return "choose a list (there are no lists yet)" if values[0] is None else "choose a list"
-    if kind == TEXT_ONE and op in (CONTAINS_TOKEN, NOT_CONTAINS_TOKEN, STARTS_WITH) and not values[0]:
+    if kind == TEXT_ONE and OPERATOR_TABLE[op].pattern and not values[0]:
         return "type some text"
     if kind in (NUMBER_ONE, NUMBER_RANGE, DAYS) and any(v is None for v in values):
         return "type a number"

@@ -41,29 +41,22 @@ from zoneinfo import ZoneInfo
 import anywidget
 import traitlets
 
-from ..domain.filters import ENUM, PROPERTIES
+from ..domain.fields import DEFAULT_GRID_FIELDS, ENUMERATION, FIELDS, GRID_FIELDS
 from .panel_kit import first_line, log_failure
 
 STATIC = Path(__file__).parent / "static"
 
-# Every column the grid can show, in the store's order (``store.paging.GRID_COLUMNS``; a test
-# keeps them equal without this view importing the store).
-COLUMNS: tuple[str, ...] = (
-    "id", "email", "first_name", "last_name", "company", "country", "lifecycle_stage", "source",
-    "created_at", "last_activity_at", "hard_bounced", "unsubscribed", "marketing_status",
-    "pending_non_marketing",
-)
-# Six by default: a 50-row page stays under 20 KB of widget state with its code (more on request).
-DEFAULT_COLUMNS: tuple[str, ...] = ("email", "first_name", "last_name", "country", "marketing_status",
-                                    "pending_non_marketing")
+# Every column the grid can show, in the store's order, and those shown by default: both from
+# the contact schema (``domain.fields``). Six by default: a 50-row page stays under 20 KB of
+# widget state with its code (more on request).
+COLUMNS: tuple[str, ...] = GRID_FIELDS
+DEFAULT_COLUMNS: tuple[str, ...] = DEFAULT_GRID_FIELDS
 DEFAULT_SORT = "last_name"
 PAGE_SIZES: tuple[int, ...] = (25, 50, 100)
 POSITIONS = ("first", "prev", "next", "last")
 
-# Column headings: the filter's property labels, shortened where they are long.
-LABELS: dict[str, str] = {name: PROPERTIES[name].label for name in COLUMNS}
-LABELS.update({"id": "ID", "marketing_status": "Marketing status", "pending_non_marketing": "Until next update",
-               "unsubscribed": "Unsubscribed", "created_at": "Created", "company": "Company"})
+# Column headings (the schema's short grid labels).
+LABELS: dict[str, str] = {name: FIELDS[name].grid.label for name in COLUMNS}
 STATUS_LABELS = {"marketing": "Marketing", "non_marketing": "Non-marketing"}
 
 
@@ -317,8 +310,8 @@ class ContactGrid(anywidget.AnyWidget):
             return aware.astimezone(self._timezone()).strftime("%Y-%m-%d")
         if column == "marketing_status":
             return STATUS_LABELS.get(value, str(value))
-        if PROPERTIES[column].type == ENUM:
-            label = PROPERTIES[column].choice_label(str(value))
+        if FIELDS[column].type == ENUMERATION:
+            label = FIELDS[column].choice_label(str(value))
             return label[:1].upper() + label[1:]
         return value if isinstance(value, (int, float)) else str(value)
 

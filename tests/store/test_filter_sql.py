@@ -346,3 +346,10 @@ def test_compiled_statements_are_cached_by_shape_not_by_value():
                             NOW, TZ), list_clause=lists)
     assert select(Contact.id).where(a)._generate_cache_key().key == \
         select(Contact.id).where(b)._generate_cache_key().key
+
+
+def test_the_sql_fragment_table_mirrors_the_python_predicate_table():
+    from mcwidgets.domain.filters import PREDICATES
+    from mcwidgets.store.filter_sql import FRAGMENTS
+
+    assert {t: set(row) for t, row in FRAGMENTS.items()} == {t: set(row) for t, row in PREDICATES.items()}

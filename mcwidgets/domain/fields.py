@@ -1,0 +1,150 @@
+"""The contact schema: one registry of every contact property, from which the rest derives.
+
+Each ``Field`` says what a property is (name, type, label), how a CSV names it
+(heading and aliases), how long its text may be, whether a new contact may set it,
+and how the grid shows it. What reads it:
+
+* ``store.paging``: the columns a page holds and the columns one may sort by;
+* ``widgets.grid``: the columns it can show, the default ones, their headings;
+* ``services.csvcolumns``: export headings, import aliases, text limits, typed columns;
+* ``services.contacts``: the fields of ``NewContact`` and their limits;
+* ``domain.filters``: the filterable properties, their filter type and choices
+  (the operators each type offers live in ``domain.filters.operators``).
+
+The SQLAlchemy columns stay declared in ``store.models``; a test keeps the two in
+agreement (names, types, lengths, nullability). Adding a property is a data entry
+here, a column there and a migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from .contacts import LifecycleStage, Source
+from .status import Status
+
+# --- field types --------------------------------------------------------------------
+
+TEXT, NUMBER, DATE, DATETIME, BOOLEAN, ENUMERATION = (
+    "text", "number", "date", "datetime", "boolean", "enumeration")
+FIELD_TYPES = (TEXT, NUMBER, DATE, DATETIME, BOOLEAN, ENUMERATION)
+
+# The filter type of each field type (``domain.filters`` compares calendar days for
+# both dates and datetimes).
+FILTER_TYPES = {TEXT: "text", NUMBER: "number", DATE: "date", DATETIME: "date",
+                BOOLEAN: "bool", ENUMERATION: "enum"}
+
+# Enum values that read better with a hyphen than with a space.
+CHOICE_LABELS = {"non_marketing": "non-marketing"}
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    """How the contacts grid shows a field."""
+
+    label: str  # the column heading (short)
+    default: bool = False  # one of the columns shown before the user picks
+
+
+@dataclass(frozen=True)
+class Field:
+    """One contact property."""
+
+    name: str
+    type: str  # one of FIELD_TYPES
+    label: str  # as a filter or a form names it
+    csv_heading: str  # what export writes (import reads it too)
+    csv_aliases: tuple[str, ...] = ()  # further headings import recognises
+    max_length: int | None = None  # text: at most this many characters (after stripping)
+    enum: type[Enum] | None = None  # enumeration: its values and their parser
+    nullable: bool = True  # may be unknown (NULL)
+    creatable: bool = False  # a field of ``NewContact`` (given when a contact is created)
+    filterable: bool = True
+    grid: GridColumn | None = None
+
+    def __post_init__(self):
+        if self.type not in FIELD_TYPES:
+            raise ValueError(f"field {self.name}: unknown type {self.type!r}")
+        if (self.type == ENUMERATION) != (self.enum is not None):
+            raise ValueError(f"field {self.name}: an enumeration needs an enum, and only it")
+
+    @property
+    def filter_type(self) -> str:
+        return FILTER_TYPES[self.type]
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The stored values of an enumeration, in order; () for other types."""
+        return tuple(m.value for m in self.enum) if self.enum is not None else ()
+
+    def parse_choice(self, text: str) -> str:
+        """The stored value for a user's form of it (raises ValidationError)."""
+        return self.enum.parse(text).value
+
+    def choice_label(self, value: str) -> str:
+        return CHOICE_LABELS.get(value, value.replace("_", " "))
+
+    @property
+    def operators(self) -> tuple[str, ...]:
+        """The filter operators this field offers, in the order a dropdown shows them."""
+        from .filters import OPERATORS_BY_TYPE  # filters reads this registry: import late
+
+        return OPERATORS_BY_TYPE[self.filter_type]
+
+
+FIELDS: dict[str, Field] = {f.name: f for f in (
+    Field("id", NUMBER, "Contact ID", "Record ID", ("Contact ID", "ID"), nullable=False,
+          grid=GridColumn("ID")),
+    Field("email", TEXT, "Email", "Email", ("E-mail", "Email Address", "E-mail Address"),
+          max_length=254, nullable=False, creatable=True, grid=GridColumn("Email", default=True)),
+    Field("first_name", TEXT, "First name", "First Name", ("Firstname", "Given Name"),
+          max_length=100, creatable=True, grid=GridColumn("First name", default=True)),
+    Field("last_name", TEXT, "Last name", "Last Name", ("Lastname", "Surname", "Family Name"),
+          max_length=100, creatable=True, grid=GridColumn("Last name", default=True)),
+    Field("company", TEXT, "Company name", "Company Name", ("Company", "Organization", "Organisation"),
+          max_length=200, creatable=True, grid=GridColumn("Company")),
+    Field("country", TEXT, "Country", "Country/Region", ("Country", "Country / Region"),
+          max_length=100, creatable=True, grid=GridColumn("Country", default=True)),
+    Field("lifecycle_stage", ENUMERATION, "Lifecycle stage", "Lifecycle Stage", ("Lifecycle",),
+          enum=LifecycleStage, creatable=True, grid=GridColumn("Lifecycle stage")),
+    Field("source", ENUMERATION, "Source", "Source", ("Original Source", "Source Tool", "Record Source"),
+          enum=Source, nullable=False, grid=GridColumn("Source")),
+    Field("created_at", DATETIME, "Create date", "Create Date",
+          ("Created Date", "Created At", "Creation Date"), nullable=False, grid=GridColumn("Created")),
+    Field("last_activity_at", DATETIME, "Last activity", "Last Activity Date",
+          ("Last Activity", "Last Activity At"), creatable=True, grid=GridColumn("Last activity")),
+    Field("hard_bounced", BOOLEAN, "Hard bounced", "Email hard bounced",
+          ("Hard bounce", "Hard bounced", "Email hard bounce"), nullable=False, creatable=True,
+          grid=GridColumn("Hard bounced")),
+    Field("unsubscribed", BOOLEAN, "Unsubscribed from all email", "Unsubscribed from all email",
+          ("Unsubscribed", "Opted out of all email", "Unsubscribed from all emails"), nullable=False,
+          creatable=True, grid=GridColumn("Unsubscribed")),
+    Field("marketing_status", ENUMERATION, "Marketing contact status", "Marketing contact status",
+          ("Marketing status", "Marketing contact"), enum=Status, nullable=False,
+          grid=GridColumn("Marketing status", default=True)),
+    Field("pending_non_marketing", BOOLEAN, "Marketing contact until next update",
+          "Marketing contact until next update", ("Pending non-marketing", "Until next update"),
+          nullable=False, grid=GridColumn("Until next update", default=True)),
+)}
+
+# The grid's columns in the order it shows them, and those it shows by default.
+GRID_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS.values() if f.grid is not None)
+DEFAULT_GRID_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS.values() if f.grid and f.grid.default)
+# The fields a new contact is created with (``services.contacts.NewContact``).
+CREATABLE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS.values() if f.creatable)
+
+
+def text_limits() -> dict[str, int]:
+    """Text field -> its most characters (email included)."""
+    return {f.name: f.max_length for f in FIELDS.values() if f.type == TEXT and f.max_length}
+
+
+def names_of(type_: str) -> tuple[str, ...]:
+    """The fields of one type, in registry order."""
+    return tuple(f.name for f in FIELDS.values() if f.type == type_)
+
+
+__all__ = ["Field", "GridColumn", "FIELDS", "FIELD_TYPES", "GRID_FIELDS", "DEFAULT_GRID_FIELDS",
+           "CREATABLE_FIELDS", "TEXT", "NUMBER", "DATE", "DATETIME", "BOOLEAN", "ENUMERATION",
+           "text_limits", "names_of"]
