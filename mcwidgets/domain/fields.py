@@ -62,6 +62,8 @@ class Field:
     creatable: bool = False  # a field of ``NewContact`` (given when a contact is created)
     filterable: bool = True
     grid: GridColumn | None = None
+    hubspot_name: str | None = None  # HubSpot's internal name of the same property (filters, mappings)
+    hubspot_values: tuple[tuple[str, str], ...] = ()  # HubSpot's internal value -> our stored value
 
     def __post_init__(self):
         if self.type not in FIELD_TYPES:
@@ -79,8 +81,9 @@ class Field:
         return tuple(m.value for m in self.enum) if self.enum is not None else ()
 
     def parse_choice(self, text: str) -> str:
-        """The stored value for a user's form of it (raises ValidationError)."""
-        return self.enum.parse(text).value
+        """The stored value for a user's form of it, or HubSpot's internal value (raises ValidationError)."""
+        hubspot = dict(self.hubspot_values).get(str(text).strip().lower())
+        return hubspot if hubspot is not None else self.enum.parse(text).value
 
     def choice_label(self, value: str) -> str:
         return CHOICE_LABELS.get(value, value.replace("_", " "))
@@ -95,37 +98,44 @@ class Field:
 
 FIELDS: dict[str, Field] = {f.name: f for f in (
     Field("id", NUMBER, "Contact ID", "Record ID", ("Contact ID", "ID"), nullable=False,
-          grid=GridColumn("ID")),
+          grid=GridColumn("ID"), hubspot_name="hs_object_id"),
     Field("email", TEXT, "Email", "Email", ("E-mail", "Email Address", "E-mail Address"),
-          max_length=254, nullable=False, creatable=True, grid=GridColumn("Email", default=True)),
+          max_length=254, nullable=False, creatable=True, grid=GridColumn("Email", default=True),
+          hubspot_name="email"),
     Field("first_name", TEXT, "First name", "First Name", ("Firstname", "Given Name"),
-          max_length=100, creatable=True, grid=GridColumn("First name", default=True)),
+          max_length=100, creatable=True, grid=GridColumn("First name", default=True), hubspot_name="firstname"),
     Field("last_name", TEXT, "Last name", "Last Name", ("Lastname", "Surname", "Family Name"),
-          max_length=100, creatable=True, grid=GridColumn("Last name", default=True)),
+          max_length=100, creatable=True, grid=GridColumn("Last name", default=True), hubspot_name="lastname"),
     Field("company", TEXT, "Company name", "Company Name", ("Company", "Organization", "Organisation"),
-          max_length=200, creatable=True, grid=GridColumn("Company")),
+          max_length=200, creatable=True, grid=GridColumn("Company"), hubspot_name="company"),
     Field("country", TEXT, "Country", "Country/Region", ("Country", "Country / Region"),
-          max_length=100, creatable=True, grid=GridColumn("Country", default=True)),
+          max_length=100, creatable=True, grid=GridColumn("Country", default=True), hubspot_name="country"),
     Field("lifecycle_stage", ENUMERATION, "Lifecycle stage", "Lifecycle Stage", ("Lifecycle",),
-          enum=LifecycleStage, creatable=True, grid=GridColumn("Lifecycle stage")),
+          enum=LifecycleStage, creatable=True, grid=GridColumn("Lifecycle stage"), hubspot_name="lifecyclestage",
+          hubspot_values=(("marketingqualifiedlead", "marketing_qualified_lead"),
+                          ("salesqualifiedlead", "sales_qualified_lead"))),
     Field("source", ENUMERATION, "Source", "Source", ("Original Source", "Source Tool", "Record Source"),
           enum=Source, nullable=False, grid=GridColumn("Source")),
     Field("created_at", DATETIME, "Create date", "Create Date",
-          ("Created Date", "Created At", "Creation Date"), nullable=False, grid=GridColumn("Created")),
+          ("Created Date", "Created At", "Creation Date"), nullable=False, grid=GridColumn("Created"),
+          hubspot_name="createdate"),
     Field("last_activity_at", DATETIME, "Last activity", "Last Activity Date",
-          ("Last Activity", "Last Activity At"), creatable=True, grid=GridColumn("Last activity")),
+          ("Last Activity", "Last Activity At"), creatable=True, grid=GridColumn("Last activity"),
+          hubspot_name="notes_last_updated"),
     Field("hard_bounced", BOOLEAN, "Hard bounced", "Email hard bounced",
           ("Hard bounce", "Hard bounced", "Email hard bounce"), nullable=False, creatable=True,
           grid=GridColumn("Hard bounced")),
     Field("unsubscribed", BOOLEAN, "Unsubscribed from all email", "Unsubscribed from all email",
           ("Unsubscribed", "Opted out of all email", "Unsubscribed from all emails"), nullable=False,
-          creatable=True, grid=GridColumn("Unsubscribed")),
+          creatable=True, grid=GridColumn("Unsubscribed"), hubspot_name="hs_email_optout"),
     Field("marketing_status", ENUMERATION, "Marketing contact status", "Marketing contact status",
           ("Marketing status", "Marketing contact"), enum=Status, nullable=False,
-          grid=GridColumn("Marketing status", default=True)),
+          grid=GridColumn("Marketing status", default=True), hubspot_name="hs_marketable_status",
+          hubspot_values=(("true", "marketing"), ("false", "non_marketing"))),
     Field("pending_non_marketing", BOOLEAN, "Marketing contact until next update",
           "Marketing contact until next update", ("Pending non-marketing", "Until next update"),
-          nullable=False, grid=GridColumn("Until next update", default=True)),
+          nullable=False, grid=GridColumn("Until next update", default=True),
+          hubspot_name="hs_marketable_until_renewal"),
 )}
 
 # The grid's columns in the order it shows them, and those it shows by default.
@@ -133,6 +143,20 @@ GRID_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS.values() if f.grid i
 DEFAULT_GRID_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS.values() if f.grid and f.grid.default)
 # The fields a new contact is created with (``services.contacts.NewContact``).
 CREATABLE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS.values() if f.creatable)
+
+# HubSpot's internal property name -> ours, for the built-in properties that map cleanly.
+# Left out on purpose: ``lastmodifieddate`` (we keep no last-modified date),
+# ``hs_email_hard_bounce_reason_enum`` (a reason, not our yes/no "hard bounced"),
+# ``hs_analytics_source`` (its values, ORGANIC_SEARCH..., are not our sources).
+HUBSPOT_NAMES: dict[str, str] = {f.hubspot_name: f.name for f in FIELDS.values() if f.hubspot_name}
+
+
+def canonical_name(name: str) -> str | None:
+    """Our property name for ours or HubSpot's internal one (any case), else None."""
+    key = str(name).strip().lower()
+    if key in FIELDS:
+        return key
+    return HUBSPOT_NAMES.get(key)
 
 
 def text_limits() -> dict[str, int]:
@@ -146,5 +170,5 @@ def names_of(type_: str) -> tuple[str, ...]:
 
 
 __all__ = ["Field", "GridColumn", "FIELDS", "FIELD_TYPES", "GRID_FIELDS", "DEFAULT_GRID_FIELDS",
-           "CREATABLE_FIELDS", "TEXT", "NUMBER", "DATE", "DATETIME", "BOOLEAN", "ENUMERATION",
+           "CREATABLE_FIELDS", "HUBSPOT_NAMES", "canonical_name", "TEXT", "NUMBER", "DATE", "DATETIME", "BOOLEAN", "ENUMERATION",
            "text_limits", "names_of"]

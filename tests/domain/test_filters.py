@@ -321,7 +321,9 @@ BAD = [
     ("group not an object", {"filterGroups": ["country = NL"]}, ["group 1", "must be an object"]),
     ("filters not a list", {"filterGroups": [{"filters": "x"}]}, ["group 1", "'filters' must be a list"]),
     ("filter not an object", where("country = NL"), ["group 1, filter 1", "must be an object"]),
-    ("unknown top-level key", {"filterGroups": [], "sorts": []}, ["unknown key 'sorts'"]),
+    ("unknown top-level key", {"filterGroups": [], "sortz": []}, ["unknown key 'sortz'"]),
+    ("unknown key beside a search body's", {"filterGroups": [], "sorts": [], "colour": 1},
+     ["the search body: unknown key 'colour'"]),
     ("unknown filter key", where(cond("country", "EQ", valeu="NL")),
      ["group 1, filter 1", "unknown key 'valeu'"]),
 ]

@@ -5,6 +5,10 @@ The filter JSON is the HubSpot CRM search shape::
     {"filterGroups": [{"filters": [{"propertyName": "country", "operator": "IN",
                                     "values": ["NL", "BE"]}]}]}
 
+A whole HubSpot search request body (``sorts``, ``properties``, ``limit``, ``after``,
+``query`` beside ``filterGroups``) is a filter too: ``parse_filter`` keeps its groups,
+``parse_search_body`` its sort and columns as well. Property names may be ours or
+HubSpot's internal ones (``domain.fields.HUBSPOT_NAMES``); a parsed filter holds ours.
 Groups are ORed, the filters inside a group ANDed; no groups means "all contacts".
 Saved views, lists and workflow triggers store this JSON; ``parse_filter`` turns it
 into immutable, typed ``Filter`` objects, ``bind`` resolves its dates against a clock
@@ -45,6 +49,7 @@ The package, one module per step, all reading one operator table:
 ``evaluation``   BoundFilter.matches: one predicate per (type, operator) (``PREDICATES``),
                  mirroring the store's SQL fragment table (``store.filter_sql.FRAGMENTS``)
 ``description``  describe_filter: a short sentence
+``search_body``  parse_search_body: a HubSpot search request body to filter, sort, columns, notes
 """
 
 from __future__ import annotations
@@ -60,9 +65,10 @@ from .operators import (BETWEEN, BOOL, CONTAINS_TOKEN, DATE, DAYS, ENUM, EQ, GT,
                         OPERATOR_TABLE, OPERATORS, OPERATORS_BY_TYPE, POSITIVE_OF, RANGE, STARTS_WITH, TEXT,
                         Operator)
 from .parsing import list_names, parse_filter
+from .search_body import SearchBody, parse_search_body
 
 __all__ = [
-    "parse_filter", "bind", "describe_filter", "list_names", "ascii_fold",
+    "parse_filter", "parse_search_body", "SearchBody", "bind", "describe_filter", "list_names", "ascii_fold",
     "Filter", "Group", "Condition", "BoundFilter", "BoundCondition", "Property", "Operator",
     "PROPERTIES", "OPERATOR_TABLE", "OPERATORS", "OPERATORS_BY_TYPE", "OPERATOR_LABELS", "POSITIVE_OF",
     "PREDICATES", "DATE_RANGES",

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import reprlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
 from ..errors import ValidationError
-from ..fields import FIELDS
+from ..fields import FIELDS, HUBSPOT_NAMES
 from .model import (MAX_DATE, MAX_DAYS, MAX_FILTERS_PER_GROUP, MAX_GROUPS, MAX_NUMBER, MAX_VALUES, MIN_DATE,
                     PROPERTIES, Condition, Filter, Group, Property)
 from .operators import (BOOL, DATE, DAYS, ENUM, LIST, MANY, NO_VALUE, NUMBER, OPERATOR_TABLE, RANGE, TEXT,
@@ -58,6 +59,10 @@ def parse_filter(data: dict | str | Filter) -> Filter:
         raise ValidationError(
             f'a filter must be a JSON object like {{"filterGroups": [...]}}, '
             f"not {type(data).__name__}")
+    if set(data) & SEARCH_BODY_ONLY_KEYS:  # a HubSpot search request body: its filterGroups select
+        from .search_body import parse_search_body  # builds on this module
+
+        return parse_search_body(data).filter
     _refuse_unknown_keys(data, {"filterGroups"}, "the filter")
     groups = data.get("filterGroups")
     groups = [] if groups is None else groups
@@ -67,6 +72,10 @@ def parse_filter(data: dict | str | Filter) -> Filter:
         raise ValidationError(
             f"too many filter groups ({len(groups)}; at most {MAX_GROUPS})")
     return Filter(tuple(_parse_group(g, i) for i, g in enumerate(groups, 1)))
+
+
+# The keys of a HubSpot CRM search request body besides filterGroups (``search_body``).
+SEARCH_BODY_ONLY_KEYS = frozenset({"sorts", "properties", "limit", "after", "query"})
 
 
 def _refuse_unknown_keys(data: dict, allowed: set[str], where: str) -> None:
@@ -114,7 +123,8 @@ def _parse_condition(raw: Any, g: int, i: int) -> Condition:
 def _parse_property(name: Any, where: str) -> Property:
     if not isinstance(name, str) or not name.strip():
         raise ValidationError(f"{where}: propertyName is missing")
-    prop = PROPERTIES.get(name.strip().lower())
+    key = name.strip().lower()
+    prop = PROPERTIES.get(key) or PROPERTIES.get(HUBSPOT_NAMES.get(key, ""))  # ours, or HubSpot's name
     if prop is None:
         raise ValidationError(f"{where}: unknown property {_shown(name)}")
     return prop
@@ -214,6 +224,8 @@ def _parse_date(raw: Any) -> date:
         day = raw.date()
     elif isinstance(raw, date):
         day = raw
+    elif _is_epoch_ms(raw):
+        day = _date_from_epoch_ms(raw)
     elif isinstance(raw, str):
         day = _date_from_text(raw)
     else:
@@ -222,6 +234,26 @@ def _parse_date(raw: Any) -> date:
         raise ValidationError(f"{day.isoformat()} is out of range "
                               f"({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})")
     return day
+
+
+# HubSpot's search API gives dates as milliseconds since 1970 (UTC), e.g. "1704067200000".
+_EPOCH_MS = re.compile(r"-?\d{9,}")
+
+
+def _is_epoch_ms(raw: Any) -> bool:
+    """A whole number of at least 9 digits (an int, or a string of digits) reads as milliseconds."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return 10**8 <= abs(raw) < 10**16
+    return isinstance(raw, str) and len(raw) < 40 and _EPOCH_MS.fullmatch(raw.strip()) is not None
+
+
+def _date_from_epoch_ms(raw: int | str) -> date:
+    """The UTC calendar day of a HubSpot millisecond timestamp (an int or a string of digits)."""
+    try:
+        ms = int(raw.strip() if isinstance(raw, str) else raw)
+        return (datetime(1970, 1, 1) + timedelta(milliseconds=ms)).date()
+    except (ValueError, OverflowError):
+        raise ValidationError(f"{_shown(raw)} is out of range as a date in milliseconds") from None
 
 
 def _date_from_text(raw: str) -> date:
