@@ -128,7 +128,7 @@ class App:
         return contacts.get_contact(self.ctx, contact_id)
 
     # grid pages, CSV import and export
-    def page(self, selection_or_filter=None, *, sort: str = "last_name", descending: bool = False,
+    def page(self, selection_or_filter=None, *, sort: str | None = None, descending: bool = False,
              size: int = 50, cursor: str | None = None, position="first", total: int | None = None):
         from .services import paging
 
@@ -144,10 +144,12 @@ class App:
                                      dry_run=dry_run)
         return self._notify(result) if result.applied else result
 
-    def export_csv(self, out_path_or_file, selection: Selection | dict | None = None, *, progress=None) -> int:
+    def export_csv(self, out_path_or_file, selection: Selection | dict | None = None, *, progress=None,
+                   columns=(), sort: str | None = None, descending: bool = False) -> int:
         from .services import exporter
 
-        return exporter.export_csv(self.ctx, out_path_or_file, selection, progress=progress)
+        return exporter.export_csv(self.ctx, out_path_or_file, selection, progress=progress, columns=columns,
+                                   sort=sort, descending=descending)
 
     def forecast(self, transition: str, ids=None, *, filter=None, list=None, exclude=(), all_contacts=False):
         """What set_marketing / set_non_marketing would do, without doing it."""

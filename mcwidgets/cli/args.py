@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
+from ..domain.filters import parse_search_body
 from ..domain.selection import MAX_ID, Selection, parse_ids
 
 MAX_COUNT = 2**31 - 1  # counts and limits are stored as SQL INTEGER (32 bits on PostgreSQL)
@@ -55,6 +57,13 @@ def target(args) -> dict:
     if getattr(args, "all_contacts", False):
         target["all_contacts"] = True
     return target
+
+
+def print_search_notes(filter) -> None:
+    """On stderr, what a HubSpot search body given as a filter asked for that is ignored."""
+    if isinstance(filter, dict):
+        for note in parse_search_body(filter).notes:
+            print(note, file=sys.stderr)
 
 
 def filter_selection_arg(text: str) -> Selection:

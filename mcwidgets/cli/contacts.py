@@ -6,7 +6,7 @@ import dataclasses
 import json
 
 from ..app import App
-from .args import count_arg, id_arg, target, target_args
+from .args import count_arg, id_arg, print_search_notes, target, target_args
 from .output import print_forecast
 
 
@@ -66,6 +66,7 @@ def cmd_set_status(app: App, args) -> int:
 
 def cmd_count(app: App, args) -> int:
     r = app.count_described(**target(args))
+    print_search_notes(args.filter)
     if args.json:
         print(json.dumps({"count": r.count, "description": r.description}, indent=2))
     else:

@@ -8,7 +8,7 @@ import sys
 
 from ..app import App
 from ..domain.errors import ValidationError
-from .args import filter_selection_arg, first_line
+from .args import filter_selection_arg, first_line, print_search_notes
 from .output import EXIT_ERROR, print_forecast, rows_progress
 
 
@@ -95,6 +95,8 @@ def _print_import(r) -> None:
 
 
 def cmd_export(app: App, args) -> int:
+    if args.selection is not None:
+        print_search_notes(args.selection.filter)
     if args.output in (None, "-"):
         n = app.export_csv(sys.stdout, args.selection)
         print(f"exported {n:,} contacts", file=sys.stderr)

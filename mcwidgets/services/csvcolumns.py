@@ -30,15 +30,18 @@ import numpy as np
 import pandas as pd
 
 from ..domain.errors import ValidationError
-from ..domain.fields import BOOLEAN, DATETIME, FIELDS, names_of, text_limits
+from ..domain.fields import BOOLEAN, DATETIME, FIELDS, canonical_name, names_of, text_limits
 
 # All derived from the contact schema (``domain.fields``).
 
 # property -> the heading export writes (and import reads)
 EXPORT_HEADINGS: dict[str, str] = {f.name: f.csv_heading for f in FIELDS.values()}
 
-# The headings import recognises, per property: the export heading, then those of CRM exports.
-ALIASES: dict[str, tuple[str, ...]] = {f.name: (f.csv_heading, *f.csv_aliases) for f in FIELDS.values()}
+# The headings import recognises, per property: the export heading, then those of CRM exports,
+# then HubSpot's internal name (a file of HubSpot API output is headed "firstname", "createdate").
+ALIASES: dict[str, tuple[str, ...]] = {
+    f.name: (f.csv_heading, *f.csv_aliases, *((f.hubspot_name,) if f.hubspot_name else ()))
+    for f in FIELDS.values()}
 
 PROPERTIES: tuple[str, ...] = tuple(EXPORT_HEADINGS)
 
@@ -71,7 +74,8 @@ def resolve_columns(headings: list[str], mapping: dict | None) -> tuple[dict[str
     """(property -> column index, column index -> property, ignored headings).
 
     ``mapping`` {"CSV heading": "property" or None} overrides the automatic
-    recognition for the headings it names (None or "" ignores a column); headings are
+    recognition (a property is named as ours or as HubSpot's internal name:
+    "firstname", "lifecyclestage", "hs_marketable_status"...) for the headings it names (None or "" ignores a column); headings are
     compared case-insensitively. Raises ValidationError for a mapping naming a
     heading the file lacks or an unknown property, for two columns meaning the same
     property, and when no column holds the email.
@@ -81,6 +85,8 @@ def resolve_columns(headings: list[str], mapping: dict | None) -> tuple[dict[str
     if mapping:
         lowered = {h.strip().lower(): i for i, h in reversed(list(enumerate(headings)))}
         for heading, prop in mapping.items():
+            if isinstance(prop, str) and prop and prop not in PROPERTIES:
+                prop = canonical_name(prop) or prop  # HubSpot's internal name -> ours
             i = lowered.get(str(heading).strip().lower())
             if i is None:
                 raise ValidationError(f"the mapping names a column the file does not have: {heading!r} "

@@ -23,7 +23,9 @@ from sqlalchemy import select
 
 from ..domain.csv_safety import neutralise, safe_row
 from ..domain.errors import ValidationError
+from ..domain.filters import parse_search_body
 from ..domain.selection import Selection
+from ..store import paging as sql_paging
 from ..store import queries
 from ..store.models import Contact
 from ..store.selection import selection_where
@@ -34,18 +36,28 @@ PAGE_SIZE = 5_000
 
 
 def export_csv(ctx: Context, out_path_or_file, selection: Selection | dict | None = None, *,
-               page_size: int = PAGE_SIZE, progress=None) -> int:
+               page_size: int = PAGE_SIZE, progress=None, columns: tuple[str, ...] | list[str] = (),
+               sort: str | None = None, descending: bool = False) -> int:
     """Write the contacts of ``selection`` (None: all; a dict is a filter) as CSV; returns the count.
 
     ``out_path_or_file`` is a path (written as UTF-8) or a text file object (e.g.
-    ``sys.stdout``). ``progress(done, None)`` is called after each page.
+    ``sys.stdout``). ``progress(done, None)`` is called after each page. ``columns``
+    (property names; () = all) and ``sort`` (a grid sort column; None = id) shape the
+    file, as a HubSpot search body's ``properties`` and ``sorts`` ask.
     """
     if page_size < 1:
         raise ValidationError("page_size must be at least 1")
     if isinstance(selection, dict):
         selection = Selection(filter=selection)
-    props = list(cols.EXPORT_HEADINGS)
-    columns = [Contact.__table__.c[p] for p in props]
+    if selection is not None and isinstance(selection.filter, dict) and not columns and sort is None:
+        body = parse_search_body(selection.filter)  # a HubSpot search body: its sorts and properties
+        columns, sort, descending = body.columns, body.sort, body.descending
+    unknown = [p for p in columns if p not in cols.EXPORT_HEADINGS]
+    if unknown:
+        raise ValidationError(f"cannot export the unknown property {unknown[0]!r}")
+    props = list(dict.fromkeys(columns)) or list(cols.EXPORT_HEADINGS)
+    if sort is not None:
+        sql_paging.sort_column(sort)  # raises ValidationError for a column one cannot sort by
     if isinstance(out_path_or_file, (str, os.PathLike)):
         try:
             out = open(Path(out_path_or_file), "w", newline="", encoding="utf-8")
@@ -64,6 +76,9 @@ def export_csv(ctx: Context, out_path_or_file, selection: Selection | dict | Non
                      if selection is not None else None)
             writer = csv.writer(out)
             writer.writerow(safe_row(cols.EXPORT_HEADINGS[p] for p in props))
+            if sort is not None:
+                return _export_sorted(session, where, writer, props, tz, sort, descending, page_size, progress)
+            columns = [Contact.__table__.c[p] for p in ("id", *props)]
             last_id = 0
             while True:
                 stmt = select(*columns).where(Contact.id > last_id)
@@ -72,7 +87,7 @@ def export_csv(ctx: Context, out_path_or_file, selection: Selection | dict | Non
                 rows = session.execute(stmt.order_by(Contact.id).limit(page_size)).all()
                 if not rows:
                     break
-                writer.writerows(_format(row, props, tz) for row in rows)
+                writer.writerows(_format(row[1:], props, tz) for row in rows)
                 written += len(rows)
                 last_id = rows[-1][0]
                 if progress:
@@ -84,6 +99,23 @@ def export_csv(ctx: Context, out_path_or_file, selection: Selection | dict | Non
             out.close()
         elif isinstance(out, io.TextIOBase):
             out.flush()
+    return written
+
+
+def _export_sorted(session, where, writer, props, tz, sort, descending, page_size, progress) -> int:
+    """Keyset pages in the order of ``sort`` (NULLs last, id breaking ties), as the grid orders."""
+    written, key = 0, None
+    while True:
+        rows = sql_paging.fetch(session, where, sort, key=key, reverse=descending, limit=page_size)
+        if not rows:
+            break
+        writer.writerows(_format([r[p] for p in props], props, tz) for r in rows)
+        written += len(rows)
+        key = sql_paging.key_of(rows[-1], sort)
+        if progress:
+            progress(written, None)
+        if len(rows) < page_size:
+            break
     return written
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import DateTime
 from sqlalchemy.orm import Session
 
 from ..domain.errors import ValidationError
+from ..domain.filters import parse_search_body
 from ..domain.selection import Selection
 from ..store import paging as sql
 from ..store import queries
@@ -63,7 +64,7 @@ class Page:
         return max(1, -(-self.total // self.size))
 
 
-def page(ctx: Context, *, selection_or_filter: Selection | dict | None = None, sort: str = "last_name",
+def page(ctx: Context, *, selection_or_filter: Selection | dict | None = None, sort: str | None = None,
          descending: bool = False, size: int = 50, cursor: str | None = None,
          position: str | tuple = "first", total: int | None = None) -> Page:
     """One page of the contacts matching ``selection_or_filter`` (None: all contacts).
@@ -74,13 +75,24 @@ def page(ctx: Context, *, selection_or_filter: Selection | dict | None = None, s
     the number of matches when the caller knows it from the page before (same
     filter), which saves counting them again: on a million contacts the count costs
     more than the page.
+
+    A HubSpot search body as the filter (``domain.filters.parse_search_body``) gives
+    the sort when ``sort`` is None, and the page's ``columns`` (its ``properties``);
+    otherwise ``sort`` defaults to ``last_name`` and the columns are all grid columns.
     """
+    body_filter = (selection_or_filter.filter if isinstance(selection_or_filter, Selection)
+                   else selection_or_filter)
+    body = parse_search_body(body_filter) if isinstance(body_filter, dict) else None
+    if sort is None:
+        sort, descending = (body.sort, body.descending) if body is not None and body.sort else ("last_name",
+                                                                                                descending)
+    columns = body.columns if body is not None and body.columns else sql.GRID_COLUMNS
     sql.sort_column(sort)
     sql.check_size(size)
     descending = bool(descending)
     with ctx.read() as session:
         where = _where(session, ctx, selection_or_filter)
-        pager = _Pager(session, where, sort, descending, size, total)
+        pager = _Pager(session, where, sort, descending, size, total, columns)
         if position == "first":
             return pager.first()
         if position == "last":
@@ -112,8 +124,10 @@ def _where(session: Session, ctx: Context, selection_or_filter):
 
 
 class _Pager:
-    def __init__(self, session: Session, where, sort: str, descending: bool, size: int, total: int | None):
+    def __init__(self, session: Session, where, sort: str, descending: bool, size: int, total: int | None,
+                 columns: tuple[str, ...] = sql.GRID_COLUMNS):
         self.session, self.where, self.sort, self.desc, self.size = session, where, sort, descending, size
+        self.columns = columns
         self.total = sql.count(session, where) if total is None else total
 
     def _fetch(self, key, *, backwards: bool, limit: int, inclusive: bool = False) -> list[dict]:
@@ -159,14 +173,15 @@ class _Pager:
 
     def _page(self, rows: list[dict], start: int, *, has_next: bool, has_prev: bool) -> Page:
         if not rows:
-            return Page([], self.total, 0, self.size, self.sort, self.desc, None, None, False, False)
+            return Page([], self.total, 0, self.size, self.sort, self.desc, None, None, False, False,
+                        columns=self.columns)
         first, last = rows[0], rows[-1]
         return Page(
             rows=rows, total=self.total, start=start, size=self.size, sort=self.sort, descending=self.desc,
             next_cursor=_encode(sql.key_of(last, self.sort), start + len(rows) - 1, self.sort, self.desc)
             if has_next else None,
             prev_cursor=_encode(sql.key_of(first, self.sort), start, self.sort, self.desc) if has_prev else None,
-            has_next=has_next, has_prev=has_prev,
+            has_next=has_next, has_prev=has_prev, columns=self.columns,
         )
 
 
