@@ -12,8 +12,7 @@ from ..domain.actors import Actor
 from ..domain.contacts import DEFAULT_STATUS_BY_SOURCE, LifecycleStage, Source, normalize_email
 from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.status import Status
-from ..store.models import Contact, SourceDefault
-from ..store.transitions import write_audit_rows
+from ..store.models import AuditEvent, Contact, SourceDefault
 from .account import check_tier_upgrade, ensure_account
 from . import settings_audit
 from .actions import start_action
@@ -99,12 +98,11 @@ def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: s
                       company=_text(contact.company), country=_text(contact.country), lifecycle_stage=stage,
                       source=src.value, created_at=now, last_activity_at=contact.last_activity_at,
                       hard_bounced=bool(contact.hard_bounced), unsubscribed=bool(contact.unsubscribed),
-                      marketing_status=chosen.value, pending_non_marketing=False,
-                      prev_marketing_status=None, prev_pending=None,
-                      last_action_id=action.id, status_changed_at=now)
+                      marketing_status=chosen.value, pending_non_marketing=False)
         session.add(row)
         session.flush()
-        write_audit_rows(session, action.id, now)
+        session.add(AuditEvent(action_id=action.id, contact_id=row.id, at=now, old_status=None,
+                               new_status=chosen.value, old_pending=None, new_pending=False))
         before, after = check_tier_upgrade(session, account, action, 1)
         action.matched = action.changed = 1
         from .workflows import run_enabled  # workflows enroll contacts as they are created
