@@ -1,7 +1,12 @@
 """Benchmark: mcwidgets' services against hand-written SQL, at a million contacts.
 
     .venv/bin/python benchmarks/run.py [--contacts 1000000] [--engines sqlite,postgres]
-                                       [--quick] [--repeat 3] [--pg-url URL]
+                                       [--quick] [--repeat 3] [--pg-url URL] [--parts PART,...]
+
+``--parts`` (or the environment variable MCW_BENCH_PARTS) runs only some parts:
+demo, counts, pages, memory, bulk (set as non-marketing), rollover, status_during_bulk
+(status from another connection while a bulk action runs), import; the
+default is all of them. Without ``demo`` the demo contacts are loaded once, untimed.
 
 Not part of the test run. For each engine it builds N demo contacts (default
 1,000,000) in a throwaway database (SQLite: a temporary file; PostgreSQL: a
@@ -11,9 +16,9 @@ same process on the same database: through mcwidgets (``App`` and its services) 
 as the same work done with hand-written SQL text on the engine's raw DBAPI
 connection (``engine.raw_connection()``). Each pair runs several times, alternating,
 and the median is reported; mutating operations are undone between runs, outside
-the timed part, by one UPDATE of the contacts the run stamped (their ``prev_*``
-columns hold the old state) plus deleting its audit rows and action (PostgreSQL:
-then VACUUM ANALYZE, so dead rows do not pile up from run to run).
+the timed part, by one UPDATE of the contacts the run changed back to the old values
+its audit rows hold, plus deleting those audit rows and the action (PostgreSQL: then
+VACUUM ANALYZE, so dead rows do not pile up from run to run).
 
 Operations (mcwidgets | raw SQL):
 
@@ -31,9 +36,11 @@ Operations (mcwidgets | raw SQL):
   read; the plain ``LIMIT 50 OFFSET n`` is shown in the detail table); and the first
   and next page with a filter (country IN (Netherlands, Belgium));
 * set as non-marketing over ``country IN (Netherlands, Belgium)`` (~31 % of contacts):
-  ``App.set_non_marketing(filter=...)`` | action row + UPDATE + audit INSERT ... SELECT;
+  ``App.set_non_marketing(filter=...)`` | the minimal raw work: action row + ``INSERT
+  INTO audit_events ... SELECT`` of one audit row per contact + ``UPDATE`` of the
+  pending flag (both with the filter and the transition's condition);
 * rollover of ~30 % of contacts made pending (untimed set-up): ``App.rollover()`` with
-  the clock moved past the update date | action row + UPDATE + audit INSERT ... SELECT;
+  the clock moved past the update date | action row + audit INSERT ... SELECT + UPDATE;
 * status while a bulk action runs: ``usage.status`` from another connection, called
   again and again while ``set_non_marketing`` over every contact runs in a thread |
   the same status when idle (no raw SQL side: the figure is the latency, and the ratio
@@ -43,9 +50,6 @@ Operations (mcwidgets | raw SQL):
 
 Prints a detail table per engine, then one Markdown table (with date, machine and
 command) that the README can quote. ``--quick``: 20,000 contacts, one run each.
-``--only status_during_bulk`` (comma-separated operations: demo_load, counts, pages,
-memory, set_non_marketing, rollover, status_during_bulk, csv_import) runs only those,
-on a demo store loaded untimed when demo_load is not among them.
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ SEED = 42
 USER = "admin"
 
 RATIO_TARGET = 1.3
+PARTS = ("demo", "counts", "pages", "memory", "bulk", "rollover", "status_during_bulk", "import")
 PAGE_MS_TARGET = 20.0
 RSS_MB_TARGET = 300.0
 PAGE_BYTES_TARGET = 20 * 1024
@@ -90,7 +95,6 @@ DEMO_COLUMNS = ("email", "first_name", "last_name", "company", "country", "lifec
                 "pending_non_marketing")
 SECONDARY_INDEXES = {  # contacts' non-unique indexes (store.models.Contact), by hand
     "ix_contacts_created_at_id": "contacts (created_at, id)",
-    "ix_contacts_last_action": "contacts (last_action_id)",
     "ix_contacts_last_activity_id": "contacts (last_activity_at, id)",
     "ix_contacts_last_name_id": "contacts (last_name, id)",
     "ix_contacts_status_pending": "contacts (marketing_status, pending_non_marketing)",
@@ -279,18 +283,23 @@ def raw_action(raw: Raw, kind: str, at: datetime) -> int:
     return int(row[0][0])
 
 
-def raw_audit(raw: Raw, action_id: int, at: datetime) -> None:
+def raw_transition(raw: Raw, action_id: int, at: datetime, where: str, new_status: str, new_pending: str) -> int:
+    """The minimal raw work of a status change: one audit row per contact it changes
+    (INSERT ... SELECT, old values read as they are), then the UPDATE; same condition."""
     raw.run("INSERT INTO audit_events (contact_id, action_id, at, old_status, new_status, old_pending, "
-            "new_pending) SELECT id, ?, ?, prev_marketing_status, marketing_status, prev_pending, "
-            "pending_non_marketing FROM contacts WHERE last_action_id = ?", (action_id, raw.dt(at), action_id))
+            f"new_pending) SELECT id, ?, ?, marketing_status, {new_status}, pending_non_marketing, {new_pending} "
+            f"FROM contacts WHERE {where}", (action_id, raw.dt(at)))
+    sets = [f"pending_non_marketing = {new_pending}"]
+    if new_status != "marketing_status":
+        sets.insert(0, f"marketing_status = {new_status}")
+    return raw.run(f"UPDATE contacts SET {', '.join(sets)} WHERE {where}")
 
 
 def undo_action(raw: Raw, action_id: int) -> int:
-    """Untimed: put the contacts an action stamped back as they were; drop its trail."""
+    """Untimed: put the contacts an action changed back as its audit rows say; drop its trail."""
     raw.begin()
-    n = raw.run("UPDATE contacts SET marketing_status = prev_marketing_status, pending_non_marketing = "
-                "prev_pending, prev_marketing_status = NULL, prev_pending = NULL, last_action_id = NULL, "
-                "status_changed_at = NULL WHERE last_action_id = ?", (action_id,))
+    n = raw.run("UPDATE contacts SET marketing_status = e.old_status, pending_non_marketing = e.old_pending "
+                "FROM audit_events e WHERE e.action_id = ? AND e.contact_id = contacts.id", (action_id,))
     raw.run("DELETE FROM audit_events WHERE action_id = ?", (action_id,))
     raw.run("DELETE FROM actions WHERE id = ?", (action_id,))
     raw.commit()
@@ -546,12 +555,9 @@ class Bench:
         def raw_op():
             raw.begin()
             aid = raw_action(raw, "set_non_marketing", at)
-            n = raw.run("UPDATE contacts SET prev_marketing_status = marketing_status, prev_pending = "
-                        "pending_non_marketing, last_action_id = ?, status_changed_at = ?, "
-                        "pending_non_marketing = TRUE WHERE lower(country) IN ('netherlands', 'belgium') "
-                        "AND marketing_status = 'marketing' AND pending_non_marketing = FALSE",
-                        (aid, raw.dt(at)))
-            raw_audit(raw, aid, at)
+            n = raw_transition(raw, aid, at, "lower(country) IN ('netherlands', 'belgium') "
+                               "AND marketing_status = 'marketing' AND pending_non_marketing = FALSE",
+                               "marketing_status", "TRUE")
             raw.commit()
             info["raw_changed"] = n
             return aid
@@ -601,11 +607,7 @@ class Bench:
         def raw_op():
             raw.begin()
             aid = raw_action(raw, "rollover", at)
-            n = raw.run("UPDATE contacts SET prev_marketing_status = marketing_status, prev_pending = "
-                        "pending_non_marketing, last_action_id = ?, status_changed_at = ?, "
-                        "marketing_status = 'non_marketing', pending_non_marketing = FALSE "
-                        "WHERE pending_non_marketing = TRUE", (aid, raw.dt(at)))
-            raw_audit(raw, aid, at)
+            n = raw_transition(raw, aid, at, "pending_non_marketing = TRUE", "'non_marketing'", "FALSE")
             raw.commit()
             info["raw_changed"] = n
             return aid
@@ -944,24 +946,25 @@ def print_markdown(command: str, pg_version: str | None) -> None:
 # ---------------------------------------------------------------------------
 
 
-OPERATIONS = ("demo_load", "counts", "pages", "memory", "set_non_marketing", "rollover", "status_during_bulk",
-              "csv_import")
-
-
 def run_engine(engine: str, url: str, args, work: Path, db_url_for, csv_path: Path) -> None:
     global EXTRA
     EXTRA = EXTRA_BY_ENGINE.setdefault(engine, [])
     CURRENT["engine"] = engine
     b = Bench(engine, url, args.contacts, args.reps, args.light_reps, work, db_url_for)
+    parts = args.parts
     try:
-        if "demo_load" not in args.only:
-            log(f"{engine}: demo load of {args.contacts:,} contacts (untimed: --only)")
+        if "demo" in parts:
+            b.demo_load()
+        else:
+            log(f"{engine}: demo load of {args.contacts:,} contacts (untimed: the demo part is not selected)")
             b.app.demo(contacts=args.contacts, seed=SEED)
-        for op in args.only:
-            if op == "csv_import":
-                b.csv_import(csv_path)
-            else:
-                getattr(b, op)()
+            b.raw.maintain("contacts")
+        steps = {"counts": b.counts, "pages": b.pages, "memory": b.memory, "bulk": b.set_non_marketing,
+                 "rollover": b.rollover, "status_during_bulk": b.status_during_bulk,
+                 "import": lambda: b.csv_import(csv_path)}
+        for name, step in steps.items():
+            if name in parts:
+                step()
     finally:
         b.close()
     print_details(engine)
@@ -976,8 +979,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=None,
                     help="runs of each loading/mutating pair (default 3); reads run max(5, this) times")
     ap.add_argument("--pg-url", help="an existing PostgreSQL database to use (its contacts are REPLACED)")
-    ap.add_argument("--only", default=",".join(OPERATIONS),
-                    help=f"comma-separated operations to run, in this order (default all: {','.join(OPERATIONS)})")
+    ap.add_argument("--parts", default=os.environ.get("MCW_BENCH_PARTS", ",".join(PARTS)),
+                    help=f"comma-separated parts to run (default all; env MCW_BENCH_PARTS): {', '.join(PARTS)}")
     ap.add_argument("--child-memory", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_memory:
@@ -987,9 +990,11 @@ def main() -> None:
         args.contacts = 20_000 if args.quick else 1_000_000
     reps = args.repeat or (1 if args.quick else 3)
     args.reps, args.light_reps = reps, (1 if args.quick and not args.repeat else max(5, reps))
-    args.only = [o.strip() for o in args.only.split(",") if o.strip()]
-    if set(args.only) - set(OPERATIONS):
-        raise SystemExit(f"unknown operation(s): {', '.join(sorted(set(args.only) - set(OPERATIONS)))}")
+    args.parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    unknown_parts = set(args.parts) - set(PARTS)
+    if unknown_parts or not args.parts:
+        raise SystemExit(f"unknown part(s): {', '.join(sorted(unknown_parts)) or '(none given)'} "
+                         f"(expected some of {', '.join(PARTS)})")
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = set(engines) - {"sqlite", "postgres"}
     if unknown:
@@ -1004,7 +1009,7 @@ def main() -> None:
         )
 
         csv_path = work / "contacts.csv"
-        if "csv_import" in args.only:
+        if "import" in args.parts:
             log(f"generating a {args.contacts:,}-row CSV for the import")
             generate(csv_path, args.contacts)
         for engine in engines:

@@ -13,8 +13,7 @@ from ..domain.contacts import DEFAULT_STATUS_BY_SOURCE, Source, normalize_email
 from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.fields import BOOLEAN, CREATABLE_FIELDS, DATETIME, ENUMERATION, FIELDS, TEXT, Field
 from ..domain.status import Status
-from ..store.models import Contact, SourceDefault
-from ..store.transitions import write_audit_rows
+from ..store.models import AuditEvent, Contact, SourceDefault
 from .account import check_tier_upgrade, ensure_account
 from . import settings_audit
 from .actions import start_action
@@ -119,12 +118,11 @@ def create_contact(ctx: Context, actor: Actor, contact: NewContact, *, source: s
         now = ctx.now()
         action = start_action(session, "create", actor, now, description=f"create {email} ({src.value})")
         row = Contact(email=email, **values, source=src.value, created_at=now,
-                      marketing_status=chosen.value, pending_non_marketing=False,
-                      prev_marketing_status=None, prev_pending=None,
-                      last_action_id=action.id, status_changed_at=now)
+                      marketing_status=chosen.value, pending_non_marketing=False)
         session.add(row)
         session.flush()
-        write_audit_rows(session, action.id, now)
+        session.add(AuditEvent(action_id=action.id, contact_id=row.id, at=now, old_status=None,
+                               new_status=chosen.value, old_pending=None, new_pending=False))
         before, after = check_tier_upgrade(session, account, action, 1)
         action.matched = action.changed = 1
         run_enabled(session, ctx, only=Contact.id == row.id, requested_by=actor.name)

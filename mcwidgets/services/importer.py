@@ -81,7 +81,6 @@ from ..domain.status import Status
 from ..store import importing as sql
 from ..store import queries
 from ..store.models import HeldAction, Workflow
-from ..store.transitions import write_audit_rows
 from . import csvcolumns as cols
 from . import enrolment, held_guard
 from .account import check_tier_upgrade, ensure_account
@@ -294,7 +293,6 @@ def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored
     ctx.checkpoint("import-contacts-updated")
     sql.insert_new(session, table, initial_status=initial.value, action_id=action.id, now=now, new_rows=created)
     ctx.checkpoint("import-contacts-created")
-    write_audit_rows(session, action.id, now)
     changed = sql.stamped_count(session, action.id)
     tier_before, tier_after = check_tier_upgrade(session, account, action, created + updated)
     report_path = report_text = None

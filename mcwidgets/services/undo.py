@@ -1,19 +1,21 @@
 """Undo: cancel a set-as-non-marketing action as a whole while its contacts are pending.
 
 The contacts restored are exactly those the action changed and no later action
-touched since: their ``last_action_id`` is still the action's. Restoring means
+touched since: read from the audit rows, those whose latest audit row is the
+action's (and that are still pending). Restoring means
 cancelling "pending", i.e. the set-as-marketing transition, so it needs the
 "Edit marketing contacts" permission like any other path to marketing.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import aliased
 
 from ..domain.actors import Actor
 from ..domain.errors import Conflict, NotFound
 from ..domain.undo import UNDOABLE_KINDS, undo_refusal
-from ..store.models import Action, Contact
+from ..store.models import Action, AuditEvent, Contact
 from ..store.transitions import apply_transition
 from .account import ensure_account
 from .actions import start_action
@@ -45,8 +47,18 @@ def undo(ctx: Context, actor: Actor, action_id: int) -> ActionResult:
         now = ctx.now()
         action = start_action(session, "undo", actor, now, description=f"undo action {action_id}",
                               details={"undoes": action_id})
-        changed = apply_transition(session, "set_marketing", and_(Contact.last_action_id == action_id,
+        changed = apply_transition(session, "set_marketing", and_(Contact.id.in_(untouched_since(action_id, action.id)),
                                                                   Contact.pending_non_marketing), action.id, now)
         action.matched = action.changed = changed
         target.undone_by = action.id
         return ActionResult(action.id, "undo", changed, changed, account.tier, account.tier)
+
+
+def untouched_since(action_id: int, undo_action_id: int):
+    """The contacts ``action_id`` changed whose status no later action has changed: no
+    later audit row (other than the undo's own, which SQLite writes before its UPDATE)."""
+    mine, later = aliased(AuditEvent, name="mine"), aliased(AuditEvent, name="later")
+    return select(mine.contact_id).where(
+        mine.action_id == action_id,
+        ~exists().where(later.contact_id == mine.contact_id, later.id > mine.id,
+                        later.action_id != undo_action_id))

@@ -11,11 +11,11 @@ of the file:
    without the "Edit marketing contacts" permission, are bad rows;
 4. ``update_existing``: ONE UPDATE of the matched contacts from staging: the
    properties the file gives (a blank cell keeps the stored value) and the status
-   change the row asks for, through the status rules of ``store.transitions``
-   (``last_action_id`` and ``prev_*`` stamped in the same statement, only on the
-   contacts whose status or pending flag changes);
-5. ``insert_new``: ONE INSERT ... SELECT of the new contacts, stamped likewise;
-6. ``transitions.write_audit_rows``: one INSERT ... SELECT of the audit rows.
+   change the row asks for, through the status rules of ``store.transitions``,
+   after ONE INSERT ... SELECT of the audit rows of the contacts whose status or
+   pending flag it changes (old values read before the UPDATE);
+5. ``insert_new``: ONE INSERT ... SELECT of the new contacts, then ONE INSERT ...
+   SELECT of their audit rows (the staged rows joined to the contacts they created).
 
 An import the spike guard holds keeps its staged rows in ``held_import_rows``
 (``hold_rows``); its approval loads exactly those back into a new staging table
@@ -40,8 +40,8 @@ from sqlalchemy.orm import Session
 
 from .bulk import _datetime_strings, _secondary_indexes
 from .engine import is_postgres, is_sqlite
-from .models import Contact, HeldImportRow
-from .transitions import TRANSITIONS
+from .models import AuditEvent, Contact, HeldImportRow
+from .transitions import AUDIT_COLUMNS, TRANSITIONS
 
 STAGING_NAME = "mcw_import_staging"
 
@@ -204,12 +204,14 @@ def update_existing(session: Session, t: Table, present: Iterable[str], action_i
                  for name, (_, new) in TRANSITIONS.items() if name in conds and col in new]
         if whens:
             values[col] = case(*whens, else_=c[col])
-    values.update(
-        prev_marketing_status=case((changed, c.marketing_status), else_=c.prev_marketing_status),
-        prev_pending=case((changed, c.pending_non_marketing), else_=c.prev_pending),
-        last_action_id=case((changed, literal(action_id, Integer)), else_=c.last_action_id),
-        status_changed_at=case((changed, literal(now, DateTime)), else_=c.status_changed_at),
-    )
+    # The audit rows first, while the contacts still hold their old values; the import
+    # holds the write lock (the account row on PostgreSQL), so no status changes between.
+    good = t.c.error.is_(None)
+    session.execute(insert(AuditEvent).from_select(AUDIT_COLUMNS, select(
+        c.id, literal(action_id, Integer), literal(now, DateTime), c.marketing_status,
+        values.get("marketing_status", c.marketing_status), c.pending_non_marketing,
+        values.get("pending_non_marketing", c.pending_non_marketing),
+    ).select_from(t).join(Contact, Contact.id == t.c.contact_id).where(good, changed)))
     session.execute(
         update(Contact).where(Contact.id == t.c.contact_id, t.c.error.is_(None)).values(**values)
         .execution_options(synchronize_session=False)
@@ -240,6 +242,7 @@ def insert_new(session: Session, t: Table, *, initial_status: str, action_id: in
     conn = session.connection()
     for ix in rebuild:
         ix.drop(conn)
+    new = and_(t.c.email_ok, t.c.contact_id.is_(None))
     sel = select(
         t.c.email, t.c.first_name, t.c.last_name, t.c.company, t.c.country, t.c.lifecycle_stage,
         func.coalesce(t.c.source, literal("import")),
@@ -249,16 +252,19 @@ def insert_new(session: Session, t: Table, *, initial_status: str, action_id: in
         func.coalesce(t.c.unsubscribed, false()),
         func.coalesce(t.c.status, literal(initial_status)),
         func.coalesce(t.c.pending, false()),
-        null(), null(),
-        literal(action_id, Integer), literal(now, DateTime),
-    ).where(t.c.email_ok, t.c.contact_id.is_(None), t.c.error.is_(None)).order_by(t.c.row_no)
+    ).where(new, t.c.error.is_(None)).order_by(t.c.row_no)
     session.execute(insert(Contact).from_select(
         ["email", "first_name", "last_name", "company", "country", "lifecycle_stage", "source",
          "created_at", "last_activity_at", "hard_bounced", "unsubscribed", "marketing_status",
-         "pending_non_marketing", "prev_marketing_status", "prev_pending", "last_action_id",
-         "status_changed_at"], sel))
+         "pending_non_marketing"], sel))
     for ix in rebuild:
         ix.create(conn)
+    # One audit row per contact created: the staged rows without a contact, joined by email.
+    session.execute(insert(AuditEvent).from_select(AUDIT_COLUMNS, select(
+        Contact.id, literal(action_id, Integer), literal(now, DateTime), null(), Contact.marketing_status,
+        null(), Contact.pending_non_marketing,
+    ).select_from(t).join(Contact, Contact.email == t.c.email).where(new, t.c.error.is_(None))
+        .order_by(t.c.row_no)))
 
 
 def outcome_counts(session: Session, t: Table) -> tuple[int, int, int]:
@@ -273,8 +279,9 @@ def outcome_counts(session: Session, t: Table) -> tuple[int, int, int]:
 
 
 def stamped_count(session: Session, action_id: int) -> int:
-    return int(session.scalar(select(func.count()).select_from(Contact)
-                              .where(Contact.last_action_id == action_id)) or 0)
+    """Contacts the import created or whose status it changed: its audit rows."""
+    return int(session.scalar(select(func.count()).select_from(AuditEvent)
+                              .where(AuditEvent.action_id == action_id)) or 0)
 
 
 def error_rows(session: Session, t: Table, limit: int | None = None) -> Iterator[tuple[int, str | None, str]]:

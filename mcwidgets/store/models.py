@@ -37,17 +37,11 @@ class Contact(Base):
     unsubscribed: Mapped[bool] = mapped_column(Boolean, server_default=false())
     marketing_status: Mapped[str] = mapped_column(String(16))
     pending_non_marketing: Mapped[bool] = mapped_column(Boolean, server_default=false())
-    # The state before the last status change and the action that made it: the
-    # status UPDATE sets them in the same statement, so the audit INSERT ... SELECT
-    # can read old and new values back, and undo knows which contacts are its own.
-    prev_marketing_status: Mapped[str | None] = mapped_column(String(16))
-    prev_pending: Mapped[bool | None] = mapped_column(Boolean)
-    last_action_id: Mapped[int | None] = mapped_column(Integer)
-    status_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Who changed the status, when and from what is in the audit rows (AuditEvent),
+    # which undo and history read; the contact row holds only the current state.
 
     __table_args__ = (
         Index("ix_contacts_status_pending", "marketing_status", "pending_non_marketing"),
-        Index("ix_contacts_last_action", "last_action_id"),
         # Sort keys of the grid, each with id as the keyset tie-breaker.
         Index("ix_contacts_last_name_id", "last_name", "id"),
         Index("ix_contacts_created_at_id", "created_at", "id"),

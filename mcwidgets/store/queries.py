@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from ..domain.forecast import Counts
@@ -13,13 +13,22 @@ from .models import Account, Contact, User
 def status_counts(session: Session, where: ColumnElement[bool] | None = None) -> Counts:
     """Marketing, pending and non-marketing counts (of the contacts matching ``where``).
 
-    Grouped by the two status columns, so without ``where`` it reads only the
-    (marketing_status, pending) index, not the table.
+    Without ``where``: grouped by the two status columns, so it reads only the
+    (marketing_status, pending) index, not the table. With ``where``: conditional sums
+    in one pass over the matching rows (a GROUP BY there makes SQLite walk that index
+    and look every row up in the table: twice as slow as a scan at 1,000,000 contacts).
     """
+    if where is not None:
+        is_marketing = Contact.marketing_status == Status.MARKETING.value
+        row = session.execute(select(
+            func.count(),
+            func.coalesce(func.sum(case((is_marketing, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(is_marketing, Contact.pending_non_marketing), 1), else_=0)), 0),
+        ).select_from(Contact).where(where)).one()
+        total, marketing, pending = (int(v or 0) for v in row)
+        return Counts(marketing=marketing, pending=pending, non_marketing=total - marketing)
     stmt = (select(Contact.marketing_status, Contact.pending_non_marketing, func.count())
             .group_by(Contact.marketing_status, Contact.pending_non_marketing))
-    if where is not None:
-        stmt = stmt.where(where)
     marketing = pending = non_marketing = 0
     for status, is_pending, n in session.execute(stmt):
         if status == Status.MARKETING.value:

@@ -3,11 +3,13 @@
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy import select
 
 from mcwidgets.domain.errors import Conflict, NotFound, PermissionDenied
 from mcwidgets.domain.selection import Selection
 from mcwidgets.services import forecast, history, rollover, status, undo
-from tests.conftest import ADMIN, ALICE, BOB
+from mcwidgets.store.models import AuditEvent
+from tests.conftest import ADMIN, ALICE, BOB, NOW
 from tests.services.helpers import all_states, audit_rows, make_contact, state_of
 
 UTC = timezone.utc
@@ -102,3 +104,43 @@ def test_only_non_marketing_actions_can_be_undone(ctx):
         undo.undo(ctx, ADMIN, r.action_id)
     with pytest.raises(NotFound):
         undo.undo(ctx, ADMIN, 12345)
+
+
+def test_undo_reads_the_audit_rows_a_later_import_or_creation_counts_as_a_touch(ctx, tmp_path):
+    """Undo restores the contacts whose latest audit row is the action's: a later import
+    that changed a contact's status leaves it out; a later action that merely selected a
+    contact (and changed nothing) does not."""
+    from mcwidgets.services.importer import import_csv
+
+    ids = [make_contact(ctx, "marketing", i, email=f"u{i}@example.com") for i in range(4)]
+    first = status.set_non_marketing(ctx, ALICE, Selection.of_ids(ids))
+    # selects ids[1] again: already pending, nothing changes, no audit row
+    again = status.set_non_marketing(ctx, ADMIN, Selection.of_ids([ids[1]]))
+    assert again.changed == 0
+    csv = tmp_path / "c.csv"
+    csv.write_text("Email,Marketing contact status\nu0@example.com,Marketing contact\n", encoding="utf-8")
+    imported = import_csv(ctx, ADMIN, csv)
+    assert imported.status_changed == 1
+    assert audit_rows(ctx, imported.action_id) == [(ids[0], "marketing", "marketing", True, False)]
+    status.set_non_marketing(ctx, ADMIN, Selection.of_ids([ids[0]]))
+    result = undo.undo(ctx, ALICE, first.action_id)
+    assert result.changed == 3
+    assert sorted(c for c, *_ in audit_rows(ctx, result.action_id)) == ids[1:]
+    assert audit_rows(ctx, result.action_id) == [(c, "marketing", "marketing", True, False) for c in ids[1:]]
+    assert [state_of(ctx, c) for c in ids] == [("marketing", True)] + [("marketing", False)] * 3
+    h = history.contact_history(ctx, ids[2])
+    assert [(e.action, e.old_pending, e.new_pending) for e in h] == [
+        ("create", None, False), ("set_non_marketing", False, True), ("undo", True, False)]
+
+
+def test_audit_rows_of_set_marketing_keep_each_contacts_own_old_state(ctx):
+    m = make_contact(ctx, "marketing")
+    p = make_contact(ctx, "pending")
+    n = make_contact(ctx, "non_marketing")
+    r = status.set_marketing(ctx, ADMIN, Selection.of_ids([m, p, n]))
+    assert r.changed == 2
+    assert audit_rows(ctx, r.action_id) == sorted([(p, "marketing", "marketing", True, False),
+                                                   (n, "non_marketing", "marketing", False, False)])
+    with ctx.read() as s:
+        at = {e.at for e in s.scalars(select(AuditEvent).where(AuditEvent.action_id == r.action_id))}
+    assert at == {NOW.replace(tzinfo=None)}
