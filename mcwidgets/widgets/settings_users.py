@@ -74,11 +74,10 @@ class UsersSection:
             name = widgets.HTML(html('<span data-user="{0}">{0}</span>', u.name))
             role = widgets.HTML(html('<span data-user="{}" data-value="{}">{}</span>', u.name, u.role,
                                      u.role.capitalize()))
-            # The accessible name, read by screen readers, visually hidden (the column head says it).
+            # The description is the accessible name (and the tooltip); the stylesheet hides its
+            # text visually (``.mcw-set-permission label > span``): the column head says it.
             box = widgets.Checkbox(value=bool(u.can_edit_marketing), indent=False,
-                                   description=str(html('<span class="mcw-sr-only">{}</span>',
-                                                        permission_label(u.name))),
-                                   description_allow_html=True,
+                                   description=permission_label(u.name),
                                    disabled=not self.admin, layout=widgets.Layout(width="auto"))
             box.add_class("mcw-set-permission")
             if u.role == "admin":

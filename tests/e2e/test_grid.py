@@ -200,6 +200,8 @@ def test_settings_tier_choice_and_permission_checkbox_names(browser, admin_serve
         expect(page.get_by_role("checkbox", name=f"Edit marketing contacts: {user}", exact=True)).to_have_count(1)
     bob = page.get_by_role("checkbox", name="Edit marketing contacts: bob", exact=True)
     expect(bob).not_to_be_checked()
+    label = page.locator(".mcw-set-permission label > span").first  # the name is for screen readers only
+    assert label.bounding_box()["width"] <= 1
     tier = page.locator(".mcw-set-tier select")
     options = tier.locator("option").all_inner_texts()
     assert options[:2] == ["2,000", "7,000"] and "7,500" not in options
