@@ -297,6 +297,13 @@ class App:
     def configure_account(self, **changes) -> account.AccountInfo:
         return self._notify(account.configure(self.ctx, self.actor_or_system, **changes))
 
+    def tier_outlook(self, tier: int, edition: str | None = None):
+        """What saving ``tier`` would do, before saving (``domain.tiers.TierOutlook``)."""
+        return account.tier_outlook(self.ctx, tier, edition)
+
+    def tier_choices(self, edition: str | None = None) -> list[int]:
+        return account.tier_choices(self.ctx, edition)
+
     def tier_events(self, *, unacknowledged: bool = False):
         """Tier raises, newest first (``services.tier_events.TierEventRow``)."""
         from .services import tier_events

@@ -8,6 +8,7 @@ applies at the next update date, and only if the count then fits.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 
 from .errors import ValidationError
@@ -75,6 +76,61 @@ def tier_at_update_date(tier: int, requested: int | None, marketing_count: int) 
     if requested is not None and requested < tier and marketing_count <= requested:
         return requested
     return tier
+
+
+def tier_choices(edition, at_least: int, overrides=None, above: int = 10) -> list[int]:
+    """The edition's valid tiers to offer: from the smallest up to ``above`` steps over
+    ``at_least`` (the current or requested tier, or the count; rounded up to a tier)."""
+    steps = steps_for(edition, overrides)
+    top = steps.tiers_fitting(max(at_least, steps.included)) + above * steps.step
+    return list(range(steps.included, top + 1, steps.step))
+
+
+@dataclass(frozen=True)
+class TierOutlook:
+    """What choosing ``requested`` means, before it is saved.
+
+    ``applies_now``: a higher tier, or (while the account is being set up) a lower one
+    that fits now. Otherwise a lower tier is a request for ``update_date``: ``fits``
+    says whether the ``projected`` marketing count then fits, and ``excess`` is how
+    many marketing contacts must leave first; if it does not fit the tier stays
+    ``stays``."""
+
+    current: int
+    requested: int
+    marketing: int  # marketing contacts now
+    projected: int  # marketing contacts projected at the update date
+    update_date: date
+    setting_up: bool
+    applies_now: bool
+    fits: bool
+
+    @property
+    def lower(self) -> bool:
+        return self.requested < self.current
+
+    @property
+    def excess(self) -> int:
+        return max(0, self.projected - self.requested)
+
+    @property
+    def stays(self) -> int:
+        return tier_at_update_date(self.current, self.requested, self.projected)
+
+
+def tier_outlook(current: int, requested: int, marketing: int, projected: int, update_date: date,
+                 setting_up: bool = False) -> TierOutlook:
+    """The rule of ``services.account.configure`` for a tier change, as numbers: a higher
+    tier applies at once; while setting up a lower tier that fits the count now applies
+    at once; otherwise a lower tier applies at the update date if the projected count fits."""
+    if requested >= current:
+        applies_now, fits = True, True
+    elif setting_up and marketing <= requested:
+        applies_now, fits = True, True
+    else:
+        applies_now, fits = False, projected <= requested
+    return TierOutlook(current=current, requested=requested, marketing=marketing, projected=projected,
+                       update_date=update_date, setting_up=setting_up, applies_now=applies_now, fits=fits)
 
 
 def alerts(marketing_count: int, tier: int) -> list[str]:

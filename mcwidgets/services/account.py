@@ -146,6 +146,30 @@ def configure(ctx: Context, actor: Actor, *, billing: str | None = None, start: 
     return result
 
 
+def tier_outlook(ctx: Context, tier: int, edition: str | None = None) -> tiers.TierOutlook:
+    """What saving ``tier`` (of ``edition``, the account's by default) would do, before it
+    is saved: applies now, or a request for the next update date that fits or not, and
+    how many marketing contacts must leave first (``domain.tiers.tier_outlook``)."""
+    with read_session(ctx) as session:
+        now = ctx.now()
+        acc = info(session, now)
+        tiers.validate_tier(edition or acc.edition, tier, ensure_account(session, now).tier_steps)
+        c = queries.status_counts(session)
+        return tiers.tier_outlook(acc.tier, tier, c.marketing, c.projected_marketing, acc.next_update_date,
+                                  acc.setting_up)
+
+
+def tier_choices(ctx: Context, edition: str | None = None) -> list[int]:
+    """The tiers to offer for ``edition``: its smallest up to well above the current
+    tier, the requested one and the marketing count (``domain.tiers.tier_choices``)."""
+    with read_session(ctx) as session:
+        now = ctx.now()
+        account = ensure_account(session, now)
+        count = queries.marketing_count(session)
+        top = max(account.tier, account.requested_tier or 0, count)
+        return tiers.tier_choices(edition or account.edition, top, account.tier_steps)
+
+
 def check_tier_upgrade(session: Session, account: Account, action=None, contacts: int | None = None
                        ) -> tuple[int, int]:
     """Upgrade at once if the marketing count exceeds the tier; returns (before, after).

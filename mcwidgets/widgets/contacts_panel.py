@@ -20,11 +20,12 @@ import ipywidgets as widgets
 
 from .bulk_actions import BulkActions
 from .filter_builder import FilterBuilder
-from .grid import COLUMNS, DEFAULT_COLUMNS, DEFAULT_SORT, LABELS, ContactGrid
+from .grid import COLUMNS, DEFAULT_COLUMNS, DEFAULT_SORT, PICKER_LABELS, ContactGrid
 from .panel_kit import Markup, error_html, first_line, html, log_failure, style
 
 CHOOSE = ""  # the dropdown's "no view" entry
-COLUMN_OF = {label: name for name, label in LABELS.items()}  # a column tag (its heading) -> the column
+# a column tag (the filter's label of the property, domain.fields) -> the column
+COLUMN_OF = {label: name for name, label in PICKER_LABELS.items()}
 
 class ContactsPanel(widgets.VBox):
     """See the module docstring. ``debounce``: delay before a filter edit reaches the
@@ -55,9 +56,10 @@ class ContactsPanel(widgets.VBox):
         views = widgets.HBox([self.view_select, self.view_name, self.save_button, self.view_message])
         views.add_class("mcw-views")
 
-        # the tags are the column headings; COLUMN_OF maps them back
-        self.columns_input = widgets.TagsInput(value=[LABELS[c] for c in self.grid.columns],
-                                               allowed_tags=[LABELS[c] for c in COLUMNS], allow_duplicates=False,
+        # the tags are the filter's property labels; COLUMN_OF maps them back
+        self.columns_input = widgets.TagsInput(value=[PICKER_LABELS[c] for c in self.grid.columns],
+                                               allowed_tags=[PICKER_LABELS[c] for c in COLUMNS],
+                                               allow_duplicates=False,
                                                layout=widgets.Layout(width="100%"))
         self.columns_input.add_class("mcw-columns-input")
         columns = widgets.HBox([widgets.HTML(Markup('<span class="mcw-section-title">Columns</span>'),
@@ -115,7 +117,7 @@ class ContactsPanel(widgets.VBox):
             self.grid.columns = chosen
 
     def _on_grid_columns(self, change) -> None:
-        tags = [LABELS[c] for c in change["new"]]
+        tags = [PICKER_LABELS[c] for c in change["new"]]
         if list(self.columns_input.value) != tags:
             self.columns_input.value = tags
 

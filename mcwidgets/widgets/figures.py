@@ -26,6 +26,8 @@ PENDING = "Pending (leave at next update)"
 TIER = "Tier"
 PROJECTED = "Projected at next update"
 NON_MARKETING = "Non-marketing contacts"
+REQUESTED = "Requested tier"  # a requested lower tier that fits the projection: it applies at the update date
+REQUESTED_NOT_FITTING = "Requested tier (will not fit)"  # dashed: the tier stays unless contacts leave
 
 COLORS = {
     MARKETING: "#1d4ed8",
@@ -34,6 +36,8 @@ COLORS = {
     TIER: "#111827",
     PROJECTED: "#047857",
     NON_MARKETING: "#9ca3af",
+    REQUESTED: "#7c3aed",
+    REQUESTED_NOT_FITTING: "#7c3aed",
 }
 THRESHOLD_COLORS = {75: "#ca8a04", 90: "#ea580c", 98: "#dc2626"}
 
@@ -69,6 +73,9 @@ def usage_figure(history: list[SnapshotRow], report: StatusReport, *, today: dat
     - ``Marketing contacts``: the marketing count as a line.
     - ``Tier``: a step line (``line_shape="hv"``), carried on to the next update date
       (with a requested lower tier applied there if the projected count fits).
+    - ``Requested tier`` (when a lower tier is requested and the projected count fits it):
+      the requested tier from the next update date on, where the tier steps down to it;
+      ``Requested tier (will not fit)``, dashed, when it does not fit (the tier stays).
     - ``Projected at next update``: from today's count to ``report.projected_marketing``
       at ``report.next_update_date``, with a marker and an annotation.
     - The 75/90/98 % alert thresholds of the current tier as dotted horizontal shapes
@@ -106,6 +113,17 @@ def usage_figure(history: list[SnapshotRow], report: StatusReport, *, today: dat
         line=dict(width=2, color=COLORS[TIER]),
         hovertemplate="%{y:,}<extra>" + TIER + "</extra>",
     ))
+    first = days[0] if days else today
+    x_end = nxt + timedelta(days=max(2, (nxt - first).days // 30))
+    requested = report.requested_tier
+    if requested is not None and requested < report.tier:
+        fits = tier_next == requested
+        name = REQUESTED if fits else REQUESTED_NOT_FITTING
+        fig.add_trace(go.Scatter(
+            x=[nxt, x_end], y=[requested, requested], name=name, mode="lines",
+            line=dict(width=2, dash="solid" if fits else "dash", color=COLORS[name]),
+            hovertemplate="%{y:,}<extra>" + name + "</extra>",
+        ))
     fig.add_trace(go.Scatter(
         x=[today, nxt], y=[report.marketing, report.projected_marketing], name=PROJECTED,
         mode="lines+markers", line=dict(width=2, dash="dash", color=COLORS[PROJECTED]),
@@ -136,7 +154,6 @@ def usage_figure(history: list[SnapshotRow], report: StatusReport, *, today: dat
         line=dict(color="#6b7280", width=1, dash="dot"), layer="below",
     ))
 
-    first = days[0] if days else today
     fig.update_layout(
         title=dict(text="Marketing contacts and tier", x=0.01, xanchor="left"),
         height=HEIGHT,
@@ -146,7 +163,7 @@ def usage_figure(history: list[SnapshotRow], report: StatusReport, *, today: dat
         hovermode="x unified",
         legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0, traceorder="normal"),
         xaxis=dict(type="date",  # no axis title: the ticks are dates, and a title would meet the legend
-                   range=[first - timedelta(days=1), nxt + timedelta(days=max(2, (nxt - first).days // 30))]),
+                   range=[first - timedelta(days=1), x_end]),
         yaxis=dict(title=dict(text="Contacts"), rangemode="tozero", tickformat=","),
         shapes=shapes,
         annotations=[dict(

@@ -34,15 +34,15 @@ from __future__ import annotations
 import json
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import anywidget
 import traitlets
 
-from ..domain.fields import DEFAULT_GRID_FIELDS, ENUMERATION, FIELDS, GRID_FIELDS
-from .panel_kit import first_line, log_failure
+from ..domain.fields import BOOLEAN, DEFAULT_GRID_FIELDS, ENUMERATION, FIELDS, GRID_FIELDS
+from .panel_kit import day, first_line, log_failure
 
 STATIC = Path(__file__).parent / "static"
 
@@ -55,8 +55,21 @@ DEFAULT_SORT = "last_name"
 PAGE_SIZES: tuple[int, ...] = (25, 50, 100)
 POSITIONS = ("first", "prev", "next", "last")
 
-# Column headings (the schema's short grid labels).
-LABELS: dict[str, str] = {name: FIELDS[name].grid.label for name in COLUMNS}
+# The longest property label a heading shows; a longer one ("Marketing contact until next
+# update") shows as the registry's short grid label, so the grid fits a narrow window.
+HEADING_MAX = 18
+
+
+def heading(name: str) -> str:
+    """A column's heading: the property's label as the filter names it (``domain.fields``:
+    "Create date"), or its short grid label when that label is long."""
+    f = FIELDS[name]
+    return f.label if len(f.label) <= HEADING_MAX else f.grid.label
+
+
+# Column headings, and the column picker's names: exactly the filter's property labels.
+LABELS: dict[str, str] = {name: heading(name) for name in COLUMNS}
+PICKER_LABELS: dict[str, str] = {name: FIELDS[name].label for name in COLUMNS}
 STATUS_LABELS = {"marketing": "Marketing", "non_marketing": "Non-marketing"}
 
 
@@ -301,13 +314,18 @@ class ContactGrid(anywidget.AnyWidget):
         return row
 
     def _cell(self, column: str, value):
+        """The text a cell shows: Yes/No, the kit's one date format ("3 Jun 2026"; an
+        instant as "3 Jun 2026 13:00" in the account's zone), enumeration labels."""
         if value is None:
             return ""
-        if isinstance(value, bool):
+        if isinstance(value, bool) or FIELDS[column].type == BOOLEAN:
             return "Yes" if value else "No"
         if isinstance(value, datetime):
             aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-            return aware.astimezone(self._timezone()).strftime("%Y-%m-%d")
+            local = aware.astimezone(self._timezone())
+            return f"{day(local.date())} {local:%H:%M}"
+        if isinstance(value, date):
+            return day(value)
         if column == "marketing_status":
             return STATUS_LABELS.get(value, str(value))
         if FIELDS[column].type == ENUMERATION:
@@ -383,4 +401,5 @@ class ContactGrid(anywidget.AnyWidget):
             self._quiet = quiet
 
 
-__all__ = ["ContactGrid", "COLUMNS", "DEFAULT_COLUMNS", "DEFAULT_SORT", "LABELS", "PAGE_SIZES"]
+__all__ = ["ContactGrid", "COLUMNS", "DEFAULT_COLUMNS", "DEFAULT_SORT", "LABELS", "PAGE_SIZES", "PICKER_LABELS",
+           "heading"]

@@ -6,12 +6,15 @@ Admins edit; each section has its own Save button and calls one App method
 ``approve_held`` / ``reject_held``). For anyone else the same values are shown
 read-only, with a note, and the buttons are hidden; the services refuse anyway, and
 a refusal is shown as a message. A lower tier is a request that applies at the next
-update date if the marketing contacts then fit; the section says so.
+update date if the marketing contacts then fit; the section says so, and choosing a
+tier shows what saving it would do before saving. The sections live in their own
+modules: edition and tier in ``settings_plan``, users and held spikes in
+``settings_users``; their names stay importable from here.
 
 Stable CSS classes: ``mcw-settings``, ``mcw-set-readonly``; billing
 ``mcw-set-billing``, ``mcw-set-start``, ``mcw-set-timezone``, ``mcw-set-save-billing``;
-plan ``mcw-set-edition``, ``mcw-set-tier``, ``mcw-set-tier-note``,
-``mcw-set-save-plan``; ``mcw-set-spike-limit``, ``mcw-set-save-spike``;
+plan ``mcw-set-edition``, ``mcw-set-tier`` (a Dropdown of the edition's tiers),
+``mcw-set-tier-note``, ``mcw-set-tier-outlook``/``mcw-set-tier-warning``, ``mcw-set-save-plan``; ``mcw-set-spike-limit``, ``mcw-set-save-spike``;
 ``mcw-set-price-table``, ``mcw-set-save-prices``; ``mcw-set-default-<source>``,
 ``mcw-set-save-defaults``; users ``mcw-set-user-row`` (cells ``mcw-set-user-name``,
 ``mcw-set-user-role``), ``mcw-set-permission`` (checkbox), ``mcw-set-new-user``,
@@ -29,29 +32,13 @@ import ipywidgets as widgets
 from ..domain.contacts import Source
 from ..domain.errors import ValidationError
 from ..domain.prices import PRICE_EXAMPLE, parse_price_table_text
-from ..domain.tiers import Edition
 from ..domain.workflows import DEFAULT_SPIKE_LIMIT
-from .panel_kit import (
-    Markup,
-    Panel,
-    button,
-    buttons_row,
-    day,
-    html,
-    html_widget,
-    is_admin,
-    note_html,
-    num,
-    plural,
-    section,
-    show,
-    style,
-    when,
-)
+from .panel_kit import Panel, button, buttons_row, day, html, html_widget, is_admin, note_html, section, show, style
+from .settings_plan import EDITION_OPTIONS, PlanSection, tier_note_html, tier_outlook_html  # noqa: F401
+from .settings_users import HeldSection, UsersSection, approve_result_html, held_html, permission_label  # noqa: F401
 
 READONLY_NOTE = "Only admins can change the settings. You see them read-only."
 BILLING_OPTIONS = [("Monthly", "monthly"), ("Annual", "annual")]
-EDITION_OPTIONS = [(e.value.capitalize(), e.value) for e in Edition]
 STATUS_OPTIONS = [("Marketing", "marketing"), ("Non-marketing", "non_marketing")]
 SOURCE_LABELS = {
     "forms": "Forms", "chatflows": "Chatflows", "import": "Import", "integrations": "Integrations (API)",
@@ -80,41 +67,9 @@ def changed(initial: dict, current: dict) -> dict:
     return {k: v for k, v in current.items() if initial.get(k) != v}
 
 
-def tier_note_html(info) -> Markup:
-    nxt = day(info.next_update_date)
-    requested = Markup("")
-    if info.requested_tier is not None:
-        requested = html(" Requested: {} from {}, if the marketing contacts then fit.",
-                         num(info.requested_tier, "mcw-set-requested-tier"), nxt)
-    setting_up = (" While the account is being set up (no update date processed yet), a lower tier that fits "
-                  "applies at once." if getattr(info, "setting_up", False) else "")
-    return html('<div class="mcw-note">Current tier {}. A higher tier applies at once. A lower tier is a request '
-                "for the next update date, <b>{}</b>: it applies then if the marketing contacts fit, and never "
-                "lowers the tier before.{}{}</div>", num(info.tier, "mcw-set-current-tier"), nxt, requested,
-                setting_up)
-
-
-def held_html(h, tz: str) -> Markup:
-    return html('<span data-held="{}">#{} — {}; requested by {} on {}</span>', int(h.id), int(h.id), h.what,
-                h.requested_by, when(h.created_at, tz))
-
-
-def approve_result_html(result) -> Markup:
-    if result is None:
-        return Markup("Approved.")
-    if hasattr(result, "held_id"):  # a workflow run
-        return html('Approved: workflow <span class="mcw-set-result-name">{}</span> enrolled {} {} and changed {}.',
-                    result.workflow, num(result.enrolled, "mcw-set-approved-enrolled"),
-                    plural(result.enrolled, "contact"), num(result.changed, "mcw-set-approved-changed"))
-    created = getattr(result, "created", 0)
-    changed_n = getattr(result, "status_changed", 0)
-    return html("Approved: the import created {} {} and changed {}.", num(created, "mcw-set-approved-created"),
-                plural(created, "contact"), num(changed_n, "mcw-set-approved-changed"))
-
-
 # ---- the view ------------------------------------------------------------------------
 
-class SettingsPanel(Panel):
+class SettingsPanel(PlanSection, UsersSection, HeldSection, Panel):
     """See the module docstring."""
 
     def __init__(self, app):
@@ -122,10 +77,6 @@ class SettingsPanel(Panel):
         self.admin = False
         self.info = None
         self.initial: dict[str, dict] = {}
-        self.user_boxes: dict[str, widgets.Checkbox] = {}
-        self.admin_users: set[str] = set()
-        self.held_rows: dict[int, tuple[widgets.Button, widgets.Button]] = {}
-        self.last_approval = None
         self._loading = False
 
         self.readonly = html_widget("mcw-set-readonly", html('<div class="mcw-readonly-note">{}</div>', READONLY_NOTE))
@@ -145,15 +96,8 @@ class SettingsPanel(Panel):
         self.save_billing = button("Save billing", "mcw-set-save-billing", "primary")
         self.save_billing.on_click(lambda _b: self.save_billing_settings())
 
-        # edition and tier
-        self.edition = self._input(widgets.Dropdown(options=EDITION_OPTIONS, description="Edition", layout=wide,
-                                                    style=style_), "mcw-set-edition")
-        self.tier = self._input(widgets.IntText(description="Contact tier", layout=wide, style=style_),
-                                "mcw-set-tier")
-        self.tier_note = widgets.HTML("")
-        self.tier_note.add_class("mcw-set-tier-note")
-        self.save_plan_button = button("Save edition and tier", "mcw-set-save-plan", "primary")
-        self.save_plan_button.on_click(lambda _b: self.save_plan())
+        # edition and tier (settings_plan)
+        plan = self._build_plan(wide, style_)
 
         # spike limit
         self.spike_limit = self._input(widgets.IntText(description="Spike limit", layout=wide, style=style_),
@@ -176,23 +120,9 @@ class SettingsPanel(Panel):
         self.save_defaults = button("Save default statuses", "mcw-set-save-defaults", "primary")
         self.save_defaults.on_click(lambda _b: self.save_default_statuses())
 
-        # users
-        self.users_box = widgets.GridBox([], layout=widgets.Layout(grid_template_columns="160px 90px auto"))
-        self.users_box.add_class("mcw-grid")
-        self.users_box.add_class("mcw-set-users")
-        self.new_user = widgets.Text(placeholder="user name", description="New user", style=style_,
-                                     layout=widgets.Layout(width="300px"))
-        self.new_user.add_class("mcw-set-new-user")
-        self.new_admin = widgets.Checkbox(value=False, description="Admin", indent=False,
-                                          layout=widgets.Layout(width="90px"))
-        self.new_admin.add_class("mcw-set-new-admin")
-        self.add_user_button = button("Add user", "mcw-set-add-user", "primary")
-        self.add_user_button.on_click(lambda _b: self.add_user())
-        self.add_user_row = buttons_row(self.new_user, self.new_admin, self.add_user_button)
-
-        # held spikes
-        self.held_box = widgets.VBox([])
-        self.held_box.add_class("mcw-set-held")
+        # users and held spikes (settings_users)
+        self._build_users(style_)
+        self._build_held()
 
         self.saves = [self.save_billing, self.save_plan_button, self.save_spike, self.save_prices,
                       self.save_defaults]
@@ -204,7 +134,7 @@ class SettingsPanel(Panel):
             self.held_box,
             section("Billing", "mcw-set-billing-title"), self.billing, self.start, self.timezone,
             self.billing_note, buttons_row(self.save_billing),
-            section("Edition and contact tier", "mcw-set-plan-title"), self.edition, self.tier, self.tier_note,
+            section("Edition and contact tier", "mcw-set-plan-title"), *plan,
             buttons_row(self.save_plan_button),
             section("Spike limit", "mcw-set-spike-title"),
             widgets.HTML(note_html(f"A workflow or import that would set more contacts than this as marketing at "
@@ -220,6 +150,8 @@ class SettingsPanel(Panel):
         ]
         self.refresh()
         app.on_change(self._on_app_change)
+
+    _changed = staticmethod(changed)
 
     @staticmethod
     def _input(w: widgets.Widget, cls: str) -> widgets.Widget:
@@ -246,8 +178,7 @@ class SettingsPanel(Panel):
             self.billing.value = info.billing_period
             self.start.value = info.billing_start
             self.timezone.value = info.timezone
-            self.edition.value = info.edition
-            self.tier.value = info.requested_tier if info.requested_tier is not None else info.tier
+            self._refresh_plan(info)
             self.spike_limit.value = info.effective_spike_limit
             self.price_table.value = price_table_text(info.price_table)
             for source, box in self.defaults.items():
@@ -263,7 +194,6 @@ class SettingsPanel(Panel):
         self.billing_note.value = html('<div class="mcw-note">Next update date: <span class="mcw-set-next-update" '
                                        'data-value="{}">{}</span> (in {}).</div>', info.next_update_date.isoformat(),
                                        day(info.next_update_date), info.timezone)
-        self.tier_note.value = tier_note_html(info)
         self._render_held()
         show(self.readonly, not self.admin)
         for w in self.inputs:
@@ -273,59 +203,6 @@ class SettingsPanel(Panel):
         for b in self.saves:
             show(b, self.admin)
         show(self.add_user_row, self.admin)
-
-    def _render_users(self) -> None:
-        cells: list[widgets.Widget] = []
-        self.user_boxes = {}
-        self.admin_users = set()
-        for title in ("User", "Role", "Edit marketing contacts"):
-            head = widgets.HTML(html("<span>{}</span>", title))
-            head.add_class("mcw-cell")
-            head.add_class("mcw-head")
-            cells.append(head)
-        for u in self.app.users():
-            name = widgets.HTML(html('<span data-user="{0}">{0}</span>', u.name))
-            role = widgets.HTML(html('<span data-user="{}" data-value="{}">{}</span>', u.name, u.role,
-                                     u.role.capitalize()))
-            box = widgets.Checkbox(value=bool(u.can_edit_marketing), indent=False, description="",
-                                   disabled=not self.admin, layout=widgets.Layout(width="auto"))
-            box.add_class("mcw-set-permission")
-            if u.role == "admin":
-                self.admin_users.add(u.name)
-                box.tooltip = "Admins always hold 'Edit marketing contacts'"
-            box.observe(lambda c, n=u.name: self.set_permission(n, c["new"]) if not self._loading else None,
-                        names="value")
-            self.user_boxes[u.name] = box
-            for w, cls in ((name, "mcw-set-user-name"), (role, "mcw-set-user-role"), (box, "mcw-set-user-perm")):
-                w.add_class("mcw-cell")
-                w.add_class("mcw-set-user-row")
-                w.add_class(cls)
-            cells.extend([name, role, box])
-        self.users_box.children = cells
-
-    def _render_held(self) -> None:
-        held = self.app.held()
-        tz = self.info.timezone if self.info else "UTC"
-        self.held_rows = {}
-        rows: list[widgets.Widget] = []
-        for h in held:
-            approve = button("Approve", "mcw-set-approve", "success",
-                             tooltip="Run it now: the contacts are set as marketing")
-            reject = button("Reject", "mcw-set-reject", "danger", tooltip="Nothing changes; a held workflow is "
-                            "turned off")
-            approve.on_click(lambda _b, i=h.id: self.ask_approve(i))
-            reject.on_click(lambda _b, i=h.id: self.ask_reject(i))
-            for b in (approve, reject):
-                show(b, self.admin)
-                b.disabled = self.busy
-            self.held_rows[h.id] = (approve, reject)
-            row = buttons_row(widgets.HTML(held_html(h, tz)), approve, reject)
-            row.add_class("mcw-set-held-row")
-            rows.append(row)
-        if not rows:
-            none = html_widget("mcw-set-no-held", note_html("Nothing is waiting for approval."))
-            rows.append(none)
-        self.held_box.children = rows
 
     # ---- saving ----------------------------------------------------------------------
     def _save(self, what: str, call, done_text: str) -> None:
@@ -341,25 +218,6 @@ class SettingsPanel(Panel):
             return
         self._save("billing settings", lambda: self.app.configure_account(**changes),
                    "Billing settings saved.")
-
-    def save_plan(self) -> None:
-        changes = changed(self.initial.get("plan", {}), {"edition": self.edition.value, "tier": self.tier.value})
-        if not changes:
-            self.ok("Nothing to save: the edition and tier are unchanged.")
-            return
-
-        def done(info):
-            if info.requested_tier is not None:
-                text = html("Saved. Tier {} is requested: it applies on {} if the marketing contacts then fit; "
-                            "until then the tier stays {:,}.", num(info.requested_tier, "mcw-set-saved-requested"),
-                            day(info.next_update_date), info.tier)
-            else:
-                text = html("Saved. Edition {}, tier {}.", info.edition.capitalize(),
-                            num(info.tier, "mcw-set-saved-tier"))
-            self.ok(text)
-
-        self.run("Saving the edition and tier…", lambda: self.app.configure_account(**changes), done,
-                 "The edition and tier could not be saved", long=False)
 
     def save_spike_limit(self) -> None:
         value = self.spike_limit.value
@@ -392,55 +250,6 @@ class SettingsPanel(Panel):
         labels = ", ".join(f"{source_label(s)}: {status_labels[st]}" for s, st in changes.items())
         self._save("default statuses", call, f"Default statuses saved ({labels}).")
 
-    def set_permission(self, name: str, allowed: bool) -> None:
-        verb = "may" if allowed else "may no longer"
-        self.run("Saving the permission…", lambda: self.app.set_permission(name, allowed),
-                 lambda u: self.ok(html('<span class="mcw-set-result-name">{}</span> {} set contacts as marketing.',
-                                        u.name, verb)),
-                 f"The permission of {name} could not be changed", long=False)
-
-    def add_user(self) -> None:
-        name, admin = self.new_user.value, self.new_admin.value
-
-        def done(u):
-            self.new_user.value = ""
-            self.new_admin.value = False
-            self.ok(html('User <span class="mcw-set-result-name">{}</span> added ({}).', u.name, u.role))
-
-        self.run("Adding the user…", lambda: self.app.add_user(name, admin=admin), done,
-                 "The user could not be added", long=False)
-
-    # ---- held spikes ---------------------------------------------------------------
-    def _held(self, held_id: int):
-        return next((h for h in self.app.held() if h.id == held_id), None)
-
-    def ask_approve(self, held_id: int) -> None:
-        h = self._held(held_id)
-        what = h.what if h is not None else f"held action #{held_id}"
-        self.clear_message()
-        self.confirm.ask(f"Approve #{held_id}: {what}? It runs now.",
-                         [("Approve", "yes", "success"), ("Cancel", "cancel", "")],
-                         lambda key: self.approve(held_id) if key == "yes" else None)
-
-    def approve(self, held_id: int) -> None:
-        def done(result):
-            self.last_approval = result
-            self.ok(approve_result_html(result))
-
-        self.run(f"Approving #{held_id}: setting contacts as marketing…", lambda: self.app.approve_held(held_id),
-                 done, f"Held action #{held_id} could not be approved")
-
-    def ask_reject(self, held_id: int) -> None:
-        self.clear_message()
-        self.confirm.ask(f"Reject held action #{held_id}? Nothing changes; a held workflow is turned off.",
-                         [("Reject", "yes", "danger"), ("Cancel", "cancel", "")],
-                         lambda key: self.reject(held_id) if key == "yes" else None)
-
-    def reject(self, held_id: int) -> None:
-        self.run(f"Rejecting #{held_id}…", lambda: self.app.reject_held(held_id),
-                 lambda _r: self.ok(f"Held action #{held_id} rejected: nothing changed."),
-                 f"Held action #{held_id} could not be rejected", long=False)
-
 
 def _timezones() -> list[str]:
     try:
@@ -451,5 +260,5 @@ def _timezones() -> list[str]:
         return ["UTC"]
 
 
-__all__ = ["SettingsPanel", "approve_result_html", "changed", "parse_price_table", "price_table_text",
-           "source_label", "tier_note_html"]
+__all__ = ["SettingsPanel", "approve_result_html", "changed", "held_html", "parse_price_table", "permission_label",
+           "price_table_text", "source_label", "tier_note_html", "tier_outlook_html"]

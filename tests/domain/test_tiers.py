@@ -56,3 +56,17 @@ def test_invalid_tier_is_refused(edition, tier):
 ])
 def test_alerts(count, tier, expected):
     assert tiers.alerts(count, tier) == expected
+
+
+def test_tier_outlook_numbers():
+    from datetime import date
+
+    from mcwidgets.domain.tiers import tier_choices, tier_outlook
+
+    d = date(2027, 1, 1)
+    o = tier_outlook(12_000, 7_000, 10_400, 10_186, d)
+    assert (o.applies_now, o.fits, o.excess, o.stays) == (False, False, 3_186, 12_000)
+    assert tier_outlook(12_000, 7_000, 10_400, 6_900, d).stays == 7_000
+    assert tier_outlook(12_000, 7_000, 6_000, 6_000, d, setting_up=True).applies_now
+    assert not tier_outlook(12_000, 7_000, 8_000, 6_000, d, setting_up=True).applies_now
+    assert tier_choices("professional", 12_000, above=2) == [2_000, 7_000, 12_000, 17_000, 22_000]

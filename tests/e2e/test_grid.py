@@ -188,3 +188,27 @@ def test_without_the_permission_set_as_marketing_is_disabled(browser, bob_server
     assert contacts.locator("button.mcw-act-non-marketing").is_enabled()
     shot(page, "bob-more-menu")
     d.page.context.close()
+
+
+def test_settings_tier_choice_and_permission_checkbox_names(browser, admin_server):
+    """Issue 15 items 4 and 6: the tier is chosen from the edition's tiers and what saving it
+    would do shows before saving; each permission checkbox has an accessible name."""
+    d = open_dashboard(browser, admin_server)
+    page = d.page
+    d.show("Settings")
+    for user in ("admin", "alice", "bob"):
+        expect(page.get_by_role("checkbox", name=f"Edit marketing contacts: {user}", exact=True)).to_have_count(1)
+    bob = page.get_by_role("checkbox", name="Edit marketing contacts: bob", exact=True)
+    expect(bob).not_to_be_checked()
+    label = page.locator(".mcw-set-permission label > span").first  # the name is for screen readers only
+    assert label.bounding_box()["width"] <= 1
+    tier = page.locator(".mcw-set-tier select")
+    options = tier.locator("option").all_inner_texts()
+    assert options[:2] == ["2,000", "7,000"] and "7,500" not in options
+    current = tier.input_value().replace(",", "")  # the option shown, "2,000"
+    higher = next(o for o in options if int(o.replace(",", "")) > int(current))
+    tier.select_option(label=higher)
+    expect(page.locator(".mcw-set-tier-outlook")).to_contain_text(f"A {higher} tier applies at once")
+    shot(page, "settings-tier-choice")
+    assert not [e for e in d.errors if "pageerror" in e], d.errors
+    d.page.context.close()

@@ -124,3 +124,24 @@ def test_counts_of_any_size(marketing):
     r = report(marketing=marketing, pending=0, projected_marketing=marketing)
     fig = usage_figure(snapshots(3), r, today=TODAY)
     assert list(trace(fig, figures.MARKETING).y)[-1] == marketing
+
+
+def test_requested_tier_is_drawn_from_the_next_update_date_with_a_legend_entry():
+    nxt = date(2026, 12, 26)
+    fits = usage_figure(snapshots(tier=7_000), report(tier=7_000, requested_tier=2_000, projected_marketing=1_900),
+                        today=TODAY)
+    req = trace(fits, figures.REQUESTED)
+    assert list(req.x)[0] == nxt and list(req.y) == [2_000, 2_000] and list(req.x)[-1] > nxt
+    assert req.line.dash == "solid" and req.showlegend is not False
+    assert list(trace(fits, figures.TIER).y)[-1] == 2_000  # the tier steps down at the update date
+    assert figures.REQUESTED_NOT_FITTING not in [t.name for t in fits.data]
+
+    too_big = usage_figure(snapshots(tier=7_000), report(tier=7_000, requested_tier=2_000,
+                                                         projected_marketing=2_100), today=TODAY)
+    req = trace(too_big, figures.REQUESTED_NOT_FITTING)
+    assert req.line.dash == "dash" and list(req.y) == [2_000, 2_000]
+    assert list(trace(too_big, figures.TIER).y)[-1] == 7_000  # the tier stays
+    assert figures.REQUESTED not in [t.name for t in too_big.data]
+
+    none = usage_figure(snapshots(), report(), today=TODAY)
+    assert not {figures.REQUESTED, figures.REQUESTED_NOT_FITTING} & {t.name for t in none.data}

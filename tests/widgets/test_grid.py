@@ -113,7 +113,7 @@ def test_rows_hold_only_the_chosen_columns_as_text(app):
     assert set(grid.labels) == set(grid.columns)
     row = next(r for r in grid.rows if r["id"] == cid)
     assert row == {"id": cid, "email": "c001@example.com", "first_name": "F001", "marketing_status": "Marketing",
-                   "pending_non_marketing": "No", "created_at": "2026-11-26", "lifecycle_stage": ""}
+                   "pending_non_marketing": "No", "created_at": "26 Nov 2026 12:00", "lifecycle_stage": ""}
     xss = next(r for r in grid.rows if r["email"] == "x@example.com")
     assert xss["first_name"] == "<img src=x onerror=window.__xss=1>"  # raw text: grid.js sets textContent
     grid.columns = ["country"]  # re-shaped from the page already fetched
@@ -301,7 +301,7 @@ def test_saved_view_round_trip(app, tmp_path):
     panel.builder.filter = BE
     js_message(panel.grid, event="sort", column="email")
     js_message(panel.grid, event="sort", column="email")  # descending
-    panel.columns_input.value = ["Email", "Country", "Marketing status"]  # the Columns tags (headings)
+    panel.columns_input.value = ["Email", "Country", "Marketing contact status"]  # the Columns tags (filter labels)
     assert panel.grid.columns == ["email", "country", "marketing_status"]
     panel.view_name.value = "Belgians"
     panel.save_button.click()
@@ -318,7 +318,7 @@ def test_saved_view_round_trip(app, tmp_path):
     assert fresh.builder.filter == BE and fresh.grid.filter == BE
     assert (fresh.grid.sort, fresh.grid.descending, fresh.grid.total) == ("email", True, 6)
     assert fresh.grid.columns == ["email", "country", "marketing_status"]
-    assert list(fresh.columns_input.value) == ["Email", "Country", "Marketing status"]
+    assert list(fresh.columns_input.value) == ["Email", "Country", "Marketing contact status"]
     assert fresh.grid.page_ids == sorted(be, key=lambda i: app.contact(i)["email"], reverse=True)
 
     fresh.view_name.value = ""
@@ -407,3 +407,33 @@ def test_paging_on_reuses_the_count_and_an_action_recounts(app):
     app.set_non_marketing(ids[:1])  # an action: the grid refreshes and counts again
     assert seen[-1] == ("last", None)
     assert grid.total == 30
+
+
+def test_cells_read_yes_no_and_the_kits_dates_in_the_accounts_zone(app, clock):
+    """Issue 15 item 6: booleans Yes/No, date-times "3 Jun 2026 13:00" in the account's zone."""
+    from datetime import datetime, timezone
+
+    from mcwidgets.widgets.grid import heading
+
+    app.configure_account(timezone="Europe/Amsterdam")
+    cid = app.create_contact("d@example.com", status="marketing",
+                                last_activity_at=datetime(2026, 6, 3, 11, 0, tzinfo=timezone.utc))
+    grid = ContactGrid(app, columns=["email", "created_at", "last_activity_at", "hard_bounced", "unsubscribed"])
+    row = next(r for r in grid.rows if r["id"] == cid)
+    assert row["created_at"] == "26 Nov 2026 13:00"  # 12:00 UTC is 13:00 in Amsterdam in November
+    assert row["last_activity_at"] == "3 Jun 2026 13:00"  # summer time: UTC+2
+    assert (row["hard_bounced"], row["unsubscribed"]) == ("No", "No")
+    assert grid.labels["created_at"] == heading("created_at") == "Create date"
+
+
+def test_column_picker_names_are_the_filters_property_labels(app, tmp_path):
+    from mcwidgets.domain.filters.model import PROPERTIES
+
+    filter_labels = {p.name: p.label for p in PROPERTIES.values()}
+    panel = panel_for(app, tmp_path)
+    assert "Create date" in panel.columns_input.allowed_tags and "Created" not in panel.columns_input.allowed_tags
+    for name in COLUMNS:
+        if name in filter_labels:
+            assert filter_labels[name] in panel.columns_input.allowed_tags, name
+    panel.columns_input.value = ["Email", "Create date", "Hard bounced"]
+    assert panel.grid.columns == ["email", "created_at", "hard_bounced"]

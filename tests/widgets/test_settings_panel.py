@@ -75,9 +75,10 @@ def test_a_higher_tier_applies_now_a_lower_one_is_requested(app, ctx, clock):
     assert "requested" in p.message.value and "26 Jan 2027" in p.message.value
     assert data_value(p.tier_note.value, "mcw-set-requested-tier") == "7000"
     assert p.tier.value == 7_000
-    p.tier.value = 7_500  # not a professional tier: the service says why
-    p.save_plan_button.click()
-    assert "mcw-error" in p.message.value and "is not a professional tier" in unescape(p.message.value)
+    # Only the edition's tiers are offered: 7,500 is no professional tier (issue 15 item 4).
+    offered = [v for _label, v in p.tier.options]
+    assert offered[:4] == [2_000, 7_000, 12_000, 17_000] and 7_500 not in offered
+    assert ("12,000", 12_000) in p.tier.options
     assert app.account().requested_tier == 7_000
     p.edition.value = "enterprise"  # saving only the edition leaves the request alone
     p.save_plan_button.click()
@@ -236,3 +237,82 @@ def test_setting_up_a_lower_tier_that_fits_applies_at_once(app):
     info = app.account()
     assert (info.edition, info.tier, info.requested_tier) == ("starter", 1_000, None)
     assert data_value(p.message.value, "mcw-set-saved-tier") == "1000"
+
+
+SMALL = {"professional": {"included": 2, "step": 5}}  # tiers 2, 7, 12, 17, ...
+
+
+def _set_up_with(app, ctx, clock, marketing: int, pending: int):
+    """A set-up account (an update date processed) on tier 12 of small steps, with
+    ``marketing`` marketing contacts of which ``pending`` leave at the next update date."""
+    from datetime import datetime, timezone
+
+    app.configure_account(tier_steps=SMALL)
+    app.configure_account(tier=12)
+    clock.set(datetime(2026, 12, 26, 9, 0, tzinfo=timezone.utc))
+    app.rollover()
+    for i in range(marketing - pending):
+        make_contact(ctx, "marketing", i)
+    for i in range(pending):
+        make_contact(ctx, "pending", i)
+
+
+def test_a_lower_tier_that_will_not_fit_is_warned_about_before_saving(app, ctx, clock):
+    _set_up_with(app, ctx, clock, marketing=11, pending=1)  # 10 projected at 26 Jan 2027
+    p = SettingsPanel(app)
+    assert p.tier.value == 12 and p.tier_outlook.value == ""
+    assert [v for _l, v in p.tier.options][:4] == [2, 7, 12, 17]
+    p.tier.value = 7  # chosen, not saved: the warning shows at once
+    text = unescape(re.sub(r"<[^>]+>", "", p.tier_outlook.value))
+    assert "mcw-set-tier-warning" in p.tier_outlook.value
+    assert text == ("At the next update date (26 Jan 2027) 10 marketing contacts are projected; a 7 tier needs 3 "
+                    "fewer. Set contacts as non-marketing first, or the tier stays 12.")
+    assert data_value(p.tier_outlook.value, "mcw-set-outlook-excess") == "3"
+    assert app.account().requested_tier is None  # nothing saved by choosing
+    p.tier.value = 17
+    assert "applies at once" in p.tier_outlook.value and "warning" not in p.tier_outlook.value
+    p.tier.value = 7
+    p.save_plan_button.click()  # saving anyway is allowed: a request that stays 12 unless contacts leave
+    assert (app.account().tier, app.account().requested_tier) == (12, 7)
+
+
+def test_a_lower_tier_that_fits_at_the_update_date_says_so(app, ctx, clock):
+    _set_up_with(app, ctx, clock, marketing=9, pending=2)  # 7 projected
+    p = SettingsPanel(app)
+    p.tier.value = 7
+    assert "mcw-set-tier-warning" not in p.tier_outlook.value
+    assert data_value(p.tier_outlook.value, "mcw-set-outlook-projected") == "7"
+    assert "fit a 7 tier, which then applies" in p.tier_outlook.value
+
+
+def test_while_setting_up_a_lower_tier_that_fits_applies_at_once(app, ctx):
+    app.configure_account(tier_steps=SMALL)
+    app.configure_account(tier=12)
+    for i in range(5):
+        make_contact(ctx, "marketing", i)
+    p = SettingsPanel(app)
+    assert app.account().setting_up
+    p.tier.value = 7
+    assert "applies at once" in p.tier_outlook.value and "warning" not in p.tier_outlook.value
+    p.tier.value = 2  # 5 do not fit 2: a request for the update date, warned about
+    assert data_value(p.tier_outlook.value, "mcw-set-outlook-excess") == "3"
+    p.tier.value = 7
+    p.save_plan_button.click()
+    assert (app.account().tier, app.account().requested_tier) == (7, None)
+
+
+def test_choosing_another_edition_offers_its_tiers(app):
+    p = SettingsPanel(app)
+    p.edition.value = "enterprise"
+    offered = [v for _l, v in p.tier.options]
+    assert offered[:2] == [10_000, 20_000] and p.tier.value == 10_000
+    p.save_plan_button.click()
+    assert (app.account().edition, app.account().tier) == ("enterprise", 10_000)
+
+
+def test_permission_checkboxes_have_accessible_names(app):
+    p = SettingsPanel(app)
+    box = p.user_boxes["bob"]
+    assert box.description == "Edit marketing contacts: bob" and not box.description_allow_html
+    assert {b.description for b in p.user_boxes.values()} == {f"Edit marketing contacts: {u}"
+                                                             for u in ("admin", "alice", "bob")}
