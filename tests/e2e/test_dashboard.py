@@ -66,6 +66,16 @@ def test_header_shows_escaped_account_name_and_user(dashboard):
     assert page.locator(".mcw-role").inner_text() == "admin"
 
 
+def test_branded_loading_screen_says_what_it_is_doing(dashboard):
+    initial = dashboard.response.text()
+    assert '<h1 class="mcw-loading-product">Marketing contacts</h1>' in initial
+    assert '<h2 id="loading_text">Starting the dashboard…</h2>' in initial
+    assert "Running" not in initial
+    texts = dashboard.page.evaluate("() => window.__loadingTexts")
+    assert texts[:1] == ["Starting the dashboard…"] and "Loading your contacts…" in texts, texts
+    assert dashboard.page.locator("#loading").count() == 0  # gone once the dashboard shows
+
+
 def test_no_script_from_data_runs(dashboard):
     assert dashboard.page.evaluate("() => typeof window.__xss") == "undefined"
 
