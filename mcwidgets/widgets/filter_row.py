@@ -34,12 +34,15 @@ class FilterRow(widgets.HBox):
                   or any(k in condition for k in ("value", "values"))
                   else fm.default_values(prop, fm.value_kind(prop, op), self._names_for(prop, op)))
         self._quiet = False
-        self.property = _cls(widgets.Dropdown(options=fm.property_options(), value=prop,
+        # descriptions are the inputs' accessible names (<label for>); the stylesheet
+        # hides them visually (``.mcw-fb-row .widget-label``)
+        self.property = _cls(widgets.Dropdown(options=fm.property_options(), value=prop, description="Property",
                                               layout=widgets.Layout(width="210px")), "mcw-fb-property")
-        self.operator = _cls(widgets.Dropdown(options=fm.operator_options(prop), value=op,
+        self.operator = _cls(widgets.Dropdown(options=fm.operator_options(prop), value=op, description="Operator",
                                               layout=widgets.Layout(width="190px")), "mcw-fb-operator")
         self.value_box = _cls(widgets.HBox(layout=widgets.Layout(align_items="center")), "mcw-fb-value-box")
-        self.remove_button = _cls(widgets.Button(description="x", tooltip="Remove this condition",
+        # no text: named by its tooltip (title); the stylesheet draws an x that is not read out
+        self.remove_button = _cls(widgets.Button(description="", tooltip="Remove this condition",
                                                  layout=widgets.Layout(width="32px")), "mcw-fb-remove-row")
         self.inputs: list[widgets.Widget] = []
         self.kind = ""
@@ -82,7 +85,8 @@ class FilterRow(widgets.HBox):
     def _build_inputs(self, prop: str, kind: str, values: tuple) -> None:
         self.kind = kind
         self.inputs = self._make_inputs(prop, kind, values)
-        for w in self.inputs:
+        for w, name in zip(self.inputs, self._input_names(kind)):
+            w.description = name  # the accessible name, visually hidden like the dropdowns'
             _cls(w, "mcw-fb-value", f"mcw-fb-value-{kind}")
             w.observe(self._on_value, names="value")
         children: list[widgets.Widget] = list(self.inputs)
@@ -91,6 +95,12 @@ class FilterRow(widgets.HBox):
         if kind == fm.DAYS:
             children.append(_cls(widgets.HTML("days"), "mcw-fb-and"))
         self.value_box.children = children
+
+    @staticmethod
+    def _input_names(kind: str) -> tuple[str, ...]:
+        if kind in (fm.NUMBER_RANGE, fm.DATE_RANGE):
+            return ("From", "To")
+        return ("Days",) if kind == fm.DAYS else ("Value",)
 
     def _make_inputs(self, prop: str, kind: str, values: tuple) -> list[widgets.Widget]:
         narrow = widgets.Layout(width="150px")

@@ -1,5 +1,7 @@
 """The dashboard in Chromium, served by ``mcwidgets serve`` (see conftest.py)."""
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import ACCOUNT_NAME, TAB_TITLES
@@ -37,6 +39,9 @@ def test_chart_draws_tier_step_line_and_fills_its_container(dashboard, expected)
     assert tier["line"]["shape"] == "hv" and tier["y"][-1] == expected.tier
     assert page.locator(".mcw-usage-chart .legendtext", has_text="Tier").count() == 1
     assert page.locator(".mcw-usage-chart .scatterlayer .trace").count() >= 5
+    # no mode bar: "Share chart...", zoom and pan are not stops in the tab order
+    assert page.locator(".mcw-usage-chart .modebar-btn").count() == 0
+    assert page.get_by_role("button", name=re.compile("Share chart")).count() == 0
     # drawn at the container's width, not plotly's 700 px default
     chart_width = float(page.locator(".mcw-usage-chart .main-svg").first.get_attribute("width"))
     box = page.locator(".mcw-overview").bounding_box()
