@@ -11,8 +11,9 @@ from .figures import usage_figure
 from .panel_kit import Refreshing, html_widget
 from .resize import ResizeNudge
 
-PLOT_CONFIG = {"responsive": True, "displaylogo": False,
-               "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+# No mode bar: its buttons ("Share chart...", zoom, pan, ...) were seven stops in the tab
+# order for a chart that reads well as drawn (issue 15: accessibility).
+PLOT_CONFIG = {"responsive": True, "displaylogo": False, "displayModeBar": False}
 
 
 class UsageChart(Refreshing, widgets.VBox):

@@ -80,6 +80,7 @@ class Dashboard:
         self.url = url
         self.errors: list[str] = []
         self.blocked: list[str] = []
+        self.response = None  # the page's own HTTP response (its initial, streamed HTML)
 
     def tab(self, title: str):
         return self.page.get_by_role("tab", name=title, exact=True)
@@ -106,6 +107,16 @@ class Dashboard:
         return paths
 
 
+LOADING_TEXTS_JS = """
+window.__loadingTexts = [];
+new MutationObserver(() => {
+  const el = document.getElementById("loading_text");
+  const text = el && el.textContent.trim();
+  if (text && window.__loadingTexts[window.__loadingTexts.length - 1] !== text) window.__loadingTexts.push(text);
+}).observe(document, {childList: true, subtree: true, characterData: true});
+"""
+
+
 def open_dashboard(browser, url: str) -> Dashboard:
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
@@ -113,7 +124,9 @@ def open_dashboard(browser, url: str) -> Dashboard:
     only_local(page, url, d.blocked)
     page.on("pageerror", lambda e: d.errors.append(f"pageerror: {e}"))
     page.on("console", lambda m: d.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
-    page.goto(url)
+    # what the loading screen said, in order (it is removed once the dashboard shows)
+    page.add_init_script(LOADING_TEXTS_JS)
+    d.response = page.goto(url)
     page.wait_for_selector(".mcw-count-marketing .mcw-value", timeout=90_000)
     page.wait_for_selector(".mcw-usage-chart .js-plotly-plot .scatterlayer .trace", timeout=90_000)
     return d

@@ -1,5 +1,7 @@
 """The dashboard in Chromium, served by ``mcwidgets serve`` (see conftest.py)."""
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import ACCOUNT_NAME, TAB_TITLES
@@ -37,6 +39,9 @@ def test_chart_draws_tier_step_line_and_fills_its_container(dashboard, expected)
     assert tier["line"]["shape"] == "hv" and tier["y"][-1] == expected.tier
     assert page.locator(".mcw-usage-chart .legendtext", has_text="Tier").count() == 1
     assert page.locator(".mcw-usage-chart .scatterlayer .trace").count() >= 5
+    # no mode bar: "Share chart...", zoom and pan are not stops in the tab order
+    assert page.locator(".mcw-usage-chart .modebar-btn").count() == 0
+    assert page.get_by_role("button", name=re.compile("Share chart")).count() == 0
     # drawn at the container's width, not plotly's 700 px default
     chart_width = float(page.locator(".mcw-usage-chart .main-svg").first.get_attribute("width"))
     box = page.locator(".mcw-overview").bounding_box()
@@ -64,6 +69,16 @@ def test_header_shows_escaped_account_name_and_user(dashboard):
     assert page.locator(".mcw-header img").count() == 0
     assert page.locator(".mcw-user").inner_text() == "admin"
     assert page.locator(".mcw-role").inner_text() == "admin"
+
+
+def test_branded_loading_screen_says_what_it_is_doing(dashboard):
+    initial = dashboard.response.text()
+    assert '<h1 class="mcw-loading-product">Marketing contacts</h1>' in initial
+    assert '<h2 id="loading_text">Starting the dashboard…</h2>' in initial
+    assert "Running" not in initial
+    texts = dashboard.page.evaluate("() => window.__loadingTexts")
+    assert texts[:1] == ["Starting the dashboard…"] and "Loading your contacts…" in texts, texts
+    assert dashboard.page.locator("#loading").count() == 0  # gone once the dashboard shows
 
 
 def test_no_script_from_data_runs(dashboard):

@@ -352,3 +352,41 @@ def test_filter_from_rows_names_the_row_and_its_problem():
     f, problem = fm.filter_from_rows([[("id", "BETWEEN", (1.0, 2.5))]])
     assert problem is None and f["filterGroups"][0]["filters"][0] == {
         "propertyName": "id", "operator": "BETWEEN", "value": 1, "highValue": 2.5}
+
+
+# ---- accessible names (issue 15 item 6) ----------------------------------------------
+
+@pytest.mark.parametrize("prop, op, names", [
+    ("country", "EQ", ["Value"]),
+    ("lifecycle_stage", "IN", ["Value"]),
+    ("created_at", "BETWEEN", ["From", "To"]),
+    ("last_activity_at", "IN_LAST_DAYS", ["Days"]),
+    ("id", "BETWEEN", ["From", "To"]),
+    ("email", "IN", ["Value"]),
+    ("hard_bounced", "EQ", ["Value"]),
+    ("email", "HAS_PROPERTY", []),
+])
+def test_every_input_of_a_row_has_an_accessible_name(app, prop, op, names):
+    """The description is the input's <label for>, visually hidden by the stylesheet
+    (``.mcw-fb-row .widget-label``): screen readers say "Property", "Operator", "Value"."""
+    b = builder_for(app)
+    row = one_row(b, prop, op)
+    assert (row.property.description, row.operator.description) == ("Property", "Operator")
+    assert [w.description for w in row.inputs] == names
+
+
+def test_the_remove_button_is_named_by_its_tooltip_not_by_an_x(app):
+    b = builder_for(app)
+    row = one_row(b, "country", "EQ")
+    button = row.remove_button
+    # no text content: the accessible name is the title; the stylesheet draws the x
+    assert button.description == "" and button.tooltip == "Remove this condition"
+    assert "mcw-fb-remove-row" in button._dom_classes
+
+
+def test_the_stylesheet_hides_the_labels_visually_and_draws_the_x_without_a_name():
+    from mcwidgets.widgets.panel_kit import stylesheet
+
+    css = stylesheet()
+    assert ".mcw-fb-row .widget-label" in css and "clip: rect(0 0 0 0)" in css
+    assert 'content: "×" / ""' in css  # CSS alt text: the x is not read out

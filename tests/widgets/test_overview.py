@@ -100,6 +100,8 @@ def test_chart_has_fixed_width_when_asked_and_on_show_nudges(app):
     chart = UsageChart(app, width=800)
     assert chart.figure.layout.width == 800 and chart.figure.layout.height == figures.HEIGHT
     assert chart.figure._config.get("responsive") is True
+    # no mode bar: its seven buttons ("Share chart...", zoom, ...) were stops in the tab order
+    assert chart.figure._config.get("displayModeBar") is False
     before = chart.nudger.nudges
     chart.on_show()
     assert chart.nudger.nudges == before + 1
