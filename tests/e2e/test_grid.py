@@ -111,7 +111,7 @@ def test_filter_select_all_and_set_as_non_marketing(browser, admin_server, grid_
                        ("button", "Remove this condition")):
         assert row.get_by_role(role, name=name, exact=True).count() == 1, (role, name)
     assert all(box["width"] <= 1 for box in (label.bounding_box() for label in row.locator(".widget-label").all()))
-    contacts.locator(".mcw-fb-sentence", has_text="Belgium").wait_for(timeout=10_000)
+    contacts.locator(".mcw-fb-sentence", has_text="Belgium").wait_for(timeout=30_000)
     wait_data(page, ".mcw-contacts .mcwg", "total", total)
     assert set(contacts.locator("td.mcwg-cell[data-column=country]").all_inner_texts()) == {"Belgium"}
 
