@@ -77,6 +77,7 @@ class ContactsPanel(widgets.VBox):
         self.columns_input.observe(self._on_columns_input, names="value")
         self.grid.observe(self._on_grid_columns, names="columns")
         self.view_select.observe(self._on_view_selected, names="value")
+        self.view_name.observe(self._on_view_name, names="value")
         self.save_button.on_click(lambda _b: self.save_view())
         app.on_change(self._on_app_change)  # the grid subscribes itself
         self.reload_views()
@@ -165,10 +166,19 @@ class ContactsPanel(widgets.VBox):
         self.view_name.value = name
         self.view_message.value = ""
 
+    _name_error = False  # the view message is the "type a name" error: typing a name clears it
+
+    def _on_view_name(self, change) -> None:
+        if self._name_error and (change["new"] or "").strip():
+            self._name_error = False
+            self.view_message.value = ""
+
     def save_view(self) -> None:
+        self._name_error = False
         name = (self.view_name.value or self.view_select.value or "").strip()
         if not name:
             self.view_message.value = error_html("Type a name for the view.")
+            self._name_error = True
             return
         if not self.builder.valid:
             self.view_message.value = error_html("Finish or fix the filter first.")
@@ -179,6 +189,7 @@ class ContactsPanel(widgets.VBox):
                                       columns=list(g.columns))
         except Exception as e:
             self._view_failed("saving the view failed", e, "Could not save the view")
+            self._name_error = "needs a name" in str(e)  # the service's rule on the name
             return
         self.reload_views(select=info.name)
         self.view_message.value = html('<span class="mcw-ok">Saved view “{}”.</span>', info.name)

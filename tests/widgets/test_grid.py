@@ -327,6 +327,24 @@ def test_saved_view_round_trip(app, tmp_path):
     assert "Type a name" in fresh.view_message.value
 
 
+def test_the_view_name_error_clears_when_a_name_is_typed(app, tmp_path):
+    make(app, 3)
+    panel = panel_for(app, tmp_path)
+    panel.view_name.value = ""
+    panel.save_button.click()
+    assert "Type a name" in panel.view_message.value  # next to the name box and the Save view button
+    views = next(w for w in panel.children if "mcw-views" in getattr(w, "_dom_classes", ()))
+    assert panel.view_name in views.children and panel.view_message in views.children
+    panel.view_name.value = "   "
+    assert "Type a name" in panel.view_message.value  # blanks are still no name
+    panel.view_name.value = "Dutch"
+    assert panel.view_message.value == ""
+    panel.save_button.click()
+    assert "Saved view" in panel.view_message.value
+    panel.view_name.value = "Other"  # typing does not hide a result that is not a name error
+    assert "Saved view" in panel.view_message.value
+
+
 def test_export_writes_the_selection_or_the_filter(app, tmp_path):
     nl = make(app, 30)
     make(app, 5, country="Belgium", start=60)
