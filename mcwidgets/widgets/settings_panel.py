@@ -1,5 +1,6 @@
-"""The Settings panel: billing, edition and tier, spike limit, price table, default
-statuses by source tool, users and their permission, and held spikes.
+"""The Settings panel, in this order: billing, edition and tier, spike limit and the
+spikes it held, price table, default statuses by source tool, users and their
+permission.
 
 Admins edit; each section has its own Save button and calls one App method
 (``configure_account``, ``set_default_status``, ``add_user``, ``set_permission``,
@@ -128,10 +129,6 @@ class SettingsPanel(PlanSection, UsersSection, HeldSection, Panel):
                       self.save_defaults]
         self.children = [
             style(), self.readonly, self.confirm, self.progress, self.message,
-            section("Held spikes", "mcw-set-held-title"),
-            widgets.HTML(note_html("Workflows and imports that would set more contacts as marketing than the "
-                                   "spike limit at once wait here for an admin's approval.")),
-            self.held_box,
             section("Billing", "mcw-set-billing-title"), self.billing, self.start, self.timezone,
             self.billing_note, buttons_row(self.save_billing),
             section("Edition and contact tier", "mcw-set-plan-title"), *plan,
@@ -140,6 +137,10 @@ class SettingsPanel(PlanSection, UsersSection, HeldSection, Panel):
             widgets.HTML(note_html(f"A workflow or import that would set more contacts than this as marketing at "
                                    f"once is held for approval (default {DEFAULT_SPIKE_LIMIT:,}).")),
             self.spike_limit, buttons_row(self.save_spike),
+            section("Held spikes", "mcw-set-held-title"),
+            widgets.HTML(note_html("Workflows and imports that would set more contacts as marketing than the "
+                                   "spike limit at once wait here for an admin's approval.")),
+            self.held_box,
             section("Price table (optional)", "mcw-set-prices-title"),
             widgets.HTML(html('<div class="mcw-note">Monthly price per tier and edition, as JSON, e.g. '
                               "<code>{}</code>. Forecasts then show costs. Empty: no prices.</div>", PRICE_EXAMPLE)),

@@ -42,6 +42,15 @@ def test_shows_the_current_settings(app):
     assert "Nothing is waiting" in p.held_box.children[0].value
 
 
+def test_sections_open_with_billing_and_held_spikes_follow_the_spike_limit(app):
+    p = SettingsPanel(app)
+    titles = [c for w in p.children for c in getattr(w, "_dom_classes", ()) if c.endswith("-title")]
+    assert titles == ["mcw-set-billing-title", "mcw-set-plan-title", "mcw-set-spike-title", "mcw-set-held-title",
+                      "mcw-set-prices-title", "mcw-set-defaults-title", "mcw-set-users-title"]
+    order = list(p.children)
+    assert order.index(p.spike_limit) < order.index(p.held_box) < order.index(p.price_table)
+
+
 def test_billing_settings_are_saved(app):
     p = SettingsPanel(app)
     p.billing.value = "annual"
