@@ -28,14 +28,28 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, str(action))
 
 
+# When a workflow that is on runs (services.workflows, services.enrolment): said in its
+# Status cell. The one place these words live.
+RUNS_WHEN_ON = "Runs when contacts are created or imported, and at each scheduled"
+RUN_COMMAND = "mcwidgets workflows run"
+
+
+def schedule_html(enabled: bool) -> Markup:
+    """How a workflow runs, after its On/Off badge: on, when contacts are created or
+    imported and at each scheduled ``mcwidgets workflows run``; off, not at all."""
+    if not enabled:
+        return Markup("")
+    return html('<div class="mcw-note mcw-wf-schedule">{} <code>{}</code>.</div>', RUNS_WHEN_ON, RUN_COMMAND)
+
+
 def workflow_cells(info) -> dict[str, Markup]:
     """The table cells of one workflow (HTML), by column key."""
     state = "on" if info.enabled else "off"
     return {
         "name": html('<span class="mcw-wf-name-text" data-workflow="{0}">{0}</span>{1}', info.name,
                      Markup(' <span class="mcw-note">(re-enrolls)</span>') if info.reenroll else ""),
-        "state": html('<span class="mcw-badge mcw-badge-{0}" data-value="{0}" data-workflow="{1}">{2}</span>', state,
-                      info.name, "On" if info.enabled else "Off"),
+        "state": html('<span class="mcw-badge mcw-badge-{0}" data-value="{0}" data-workflow="{1}">{2}</span>{3}',
+                      state, info.name, "On" if info.enabled else "Off", schedule_html(info.enabled)),
         "action": html('<span data-value="{}" data-workflow="{}">{}</span>', info.action, info.name,
                        action_label(info.action)),
         "trigger": html('<span data-workflow="{}">{}</span>', info.name, info.trigger_text),
@@ -113,12 +127,15 @@ __all__ = [
     "ACTION_LABELS",
     "ACTION_OPTIONS",
     "FORECAST_COLUMNS",
+    "RUNS_WHEN_ON",
+    "RUN_COMMAND",
     "action_label",
     "dry_run_html",
     "forecast_figures",
     "forecast_table_html",
     "run_result_html",
     "sample_table_html",
+    "schedule_html",
     "status_label",
     "workflow_cells",
 ]

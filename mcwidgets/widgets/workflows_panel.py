@@ -11,7 +11,8 @@ spike guard held says so. Every figure and change goes through the App; the serv
 check the permissions (admin controls are only hidden here).
 
 Stable CSS classes: ``mcw-workflows``, ``mcw-wf-table``, ``mcw-wf-row`` (one per
-workflow, with ``mcw-wf-name``, ``mcw-wf-state``, ``mcw-wf-action``,
+workflow, with ``mcw-wf-name``, ``mcw-wf-state`` (the On/Off badge; when on,
+``mcw-wf-schedule`` says when it runs), ``mcw-wf-action``,
 ``mcw-wf-trigger``, ``mcw-wf-enrolled`` cells; the cells carry ``data-workflow``),
 ``mcw-wf-edit``, ``mcw-wf-dry-run``, ``mcw-wf-on``, ``mcw-wf-off``, ``mcw-wf-run``,
 ``mcw-wf-delete``, ``mcw-wf-new``, ``mcw-wf-form`` (``mcw-wf-form-name``,
@@ -59,7 +60,7 @@ ENROLL_QUESTION = "Enroll contacts that already meet the triggers?"
 READONLY_NOTE = "Only admins can create, edit, turn on or delete workflows. You can see them and dry-run them."
 NO_TRIGGERS = "No triggers yet: add at least one condition."
 COLUMNS = ("Name", "Status", "Action", "Enrollment triggers", "Enrolled", "")
-GRID_COLUMNS = "minmax(120px, 1.2fr) 70px 180px minmax(180px, 2.5fr) 80px auto"
+GRID_COLUMNS = "minmax(120px, 1.2fr) minmax(150px, 1.2fr) 180px minmax(180px, 2.5fr) 80px auto"
 
 
 # ---- the view ------------------------------------------------------------------------

@@ -286,3 +286,20 @@ def test_refreshes_when_the_app_changes(app, ctx, people):
     assert not p.rows
     app.changed()
     assert list(p.rows) == ["Dutch out"]
+
+
+def test_the_status_cell_says_off_or_when_a_workflow_that_is_on_runs(app, people):
+    p = panel(app)
+    create(p, "Dutch out", NL)
+    off = unescape(re.sub(r"<[^>]+>", "", p.rows["Dutch out"].cells["state"].value))
+    assert off.strip() == "Off" and "mcw-wf-schedule" not in p.rows["Dutch out"].cells["state"].value
+    p.rows["Dutch out"].on.click()
+    p.confirm.buttons["no"].click()
+    state = p.rows["Dutch out"].cells["state"].value
+    assert data_value(state, "mcw-badge mcw-badge-on") == "on"
+    text = unescape(re.sub(r"<[^>]+>", "", state))
+    assert text == ("OnRuns when contacts are created or imported, and at each scheduled "
+                    "mcwidgets workflows run.")
+    assert 'class="mcw-note mcw-wf-schedule"' in state
+    p.rows["Dutch out"].off.click()
+    assert "mcw-wf-schedule" not in p.rows["Dutch out"].cells["state"].value
