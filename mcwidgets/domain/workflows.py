@@ -34,10 +34,13 @@ class WorkflowDefinition:
         return self.action is Status.MARKETING
 
 
+NAME_ERROR = "a workflow needs a name"  # the start of the error about a workflow's name
+
+
 def define(name: str, trigger, action: str, reenroll: bool = False) -> WorkflowDefinition:
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise ValidationError("a workflow needs a name of 1 to 200 characters")
+        raise ValidationError(f"{NAME_ERROR} of 1 to 200 characters")
     try:
         flt = parse_filter(trigger)
     except ValidationError as e:

@@ -291,10 +291,12 @@ class Panel(Refreshing, widgets.VBox):
         self.progress.value = spinner(label) if busy else ""
 
     def run(self, label: str, fn: Callable[[], object], on_success: Callable[[object], None],
-            failure: str = "", *, long: bool = True) -> None:
+            failure: str = "", *, long: bool = True,
+            on_field_error: Callable[[BaseException], bool] | None = None) -> None:
         """Call ``fn`` (an App call) with :func:`run_work`; on success ``on_success(result)``
         then refresh, on failure the App's message. ``long`` operations show ``label``
-        with a spinner and disable the buttons while they run."""
+        with a spinner and disable the buttons while they run. ``on_field_error(e)``
+        may show an error about one field next to it instead (it returns True then)."""
         if self.busy:
             return
         self.clear_message()
@@ -307,6 +309,8 @@ class Panel(Refreshing, widgets.VBox):
                 self.safe_refresh()
 
         def failed(e: BaseException) -> None:
+            if on_field_error is not None and not isinstance(e, ShowFailed) and on_field_error(e):
+                return
             if isinstance(e, ShowFailed):
                 self.error(str(e))
             else:

@@ -15,7 +15,7 @@ workflow, with ``mcw-wf-name``, ``mcw-wf-state`` (the On/Off badge; when on,
 ``mcw-wf-schedule`` says when it runs), ``mcw-wf-action``,
 ``mcw-wf-trigger``, ``mcw-wf-enrolled`` cells; the cells carry ``data-workflow``),
 ``mcw-wf-edit``, ``mcw-wf-dry-run``, ``mcw-wf-on``, ``mcw-wf-off``, ``mcw-wf-run``,
-``mcw-wf-delete``, ``mcw-wf-new``, ``mcw-wf-form`` (``mcw-wf-form-name``,
+``mcw-wf-delete``, ``mcw-wf-new``, ``mcw-wf-form`` (``mcw-wf-form-name``, ``mcw-wf-form-name-message`` (an error about the name),
 ``mcw-wf-form-action``, ``mcw-wf-form-reenroll``, ``mcw-wf-save``, ``mcw-wf-cancel``),
 ``mcw-wf-dry-run-result`` (``mcw-wf-would-enroll``, ``mcw-wf-sample``, figures
 ``mcw-wf-dr-<row>-<column>`` with ``data-value``), ``mcw-wf-readonly``, and the
@@ -28,12 +28,15 @@ from datetime import date
 
 import ipywidgets as widgets
 
+from ..domain.errors import ValidationError
+from ..domain.workflows import NAME_ERROR
 from .filter_builder import FilterBuilder
 from .panel_kit import (
     Markup,
     Panel,
     button,
     buttons_row,
+    error_html,
     html,
     html_widget,
     is_admin,
@@ -143,6 +146,8 @@ class WorkflowsPanel(Panel):
         self.name = widgets.Text(description="Name", placeholder="e.g. Unsubscribed out",
                                  layout=widgets.Layout(width="420px"))
         self.name.add_class("mcw-wf-form-name")
+        self.name_message = html_widget("mcw-wf-form-name-message")  # an error about the name, next to it
+        self.name.observe(lambda _c: self._clear_name_error(), names="value")
         self.builder = FilterBuilder(self.app, debounce=self.debounce, empty_text=NO_TRIGGERS)
         self.builder.observe(lambda _c: self._sync_save(), names="valid")
         self.action = widgets.Dropdown(options=ACTION_OPTIONS, value="non_marketing", description="Action",
@@ -156,7 +161,7 @@ class WorkflowsPanel(Panel):
         self.cancel_button = button("Cancel", "mcw-wf-cancel")
         self.save_button.on_click(lambda _b: self.save())
         self.cancel_button.on_click(lambda _b: self.close_form())
-        form = widgets.VBox([self.form_title, self.name,
+        form = widgets.VBox([self.form_title, widgets.HBox([self.name, self.name_message]),
                              widgets.HTML(note_html(Markup("<b>Enrollment triggers</b>"))), self.builder,
                              self.action, self.reenroll, buttons_row(self.save_button, self.cancel_button)])
         form.add_class("mcw-wf-form")
@@ -238,12 +243,25 @@ class WorkflowsPanel(Panel):
     def _open_form(self) -> None:
         self.confirm.cancel()
         self.clear_message()
+        self._clear_name_error()
         show(self.form, True)
         self._sync_save()
 
     def close_form(self) -> None:
         show(self.form, False)
         self.editing = None
+        self._clear_name_error()
+
+    def _clear_name_error(self) -> None:
+        self.name_message.value = ""
+
+    def _name_error(self, e: BaseException) -> bool:
+        """Show the domain's error about the name (``domain.workflows.define``) next to
+        the name box; it goes when the name changes."""
+        if isinstance(e, ValidationError) and NAME_ERROR in str(e):
+            self.name_message.value = error_html(readable(e))
+            return True
+        return False
 
     def _sync_save(self) -> None:
         self.save_button.disabled = self.busy or not self.builder.valid
@@ -268,7 +286,9 @@ class WorkflowsPanel(Panel):
             self.ok(html('Workflow <span class="mcw-wf-result-name">{}</span> {}. It is off: dry-run it, then '
                          "turn it on.", info.name, verb))
 
-        self.run("Saving…", call, done, "The workflow could not be saved", long=False)
+        self._clear_name_error()
+        self.run("Saving…", call, done, "The workflow could not be saved", long=False,
+                 on_field_error=self._name_error)
 
     # ---- operations ----------------------------------------------------------------
     def _update_date(self) -> date:

@@ -303,3 +303,18 @@ def test_the_status_cell_says_off_or_when_a_workflow_that_is_on_runs(app, people
     assert 'class="mcw-note mcw-wf-schedule"' in state
     p.rows["Dutch out"].off.click()
     assert "mcw-wf-schedule" not in p.rows["Dutch out"].cells["state"].value
+
+
+def test_the_name_error_shows_next_to_the_name_and_clears_when_it_changes(app, people):
+    p = panel(app)
+    create(p, "", NL)
+    assert not app.workflows() and shown(p.form)
+    assert "needs a name" in p.name_message.value and "mcw-error" in p.name_message.value
+    assert "needs a name" not in p.message.value
+    name_row = next(w for w in p.form.children if p.name in getattr(w, "children", ()))
+    assert p.name_message in name_row.children
+    p.name.value = "D"
+    assert p.name_message.value == ""
+    p.name.value = "Dutch out"
+    p.save_button.click()
+    assert app.workflow("Dutch out") and p.name_message.value == ""
