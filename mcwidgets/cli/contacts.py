@@ -101,6 +101,5 @@ def cmd_actions(app: App, args) -> int:
 
 def cmd_undo(app: App, args) -> int:
     r = app.undo(args.action_id)
-    print(f"action {r.action_id}: undid action {args.action_id}; {r.changed:,} contacts are marketing again "
-          "(no longer pending)")
+    print(f"action {r.action_id}: undid action {args.action_id}; {r.note or f'{r.changed:,} contacts changed'}")
     return 0

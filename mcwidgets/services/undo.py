@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 
 from ..domain.actors import Actor
 from ..domain.errors import Conflict, NotFound
-from ..domain.undo import UNDOABLE_KINDS, undo_refusal
+from ..domain.undo import UNDOABLE_KINDS, undo_refusal, undone_message
 from ..store.models import Action, AuditEvent, Contact
 from ..store.transitions import apply_transition
 from .account import ensure_account
@@ -51,7 +51,8 @@ def undo(ctx: Context, actor: Actor, action_id: int) -> ActionResult:
                                                                   Contact.pending_non_marketing), action.id, now)
         action.matched = action.changed = changed
         target.undone_by = action.id
-        return ActionResult(action.id, "undo", changed, changed, account.tier, account.tier)
+        return ActionResult(action.id, "undo", changed, changed, account.tier, account.tier,
+                            note=undone_message(target.kind, changed))
 
 
 def untouched_since(action_id: int, undo_action_id: int):

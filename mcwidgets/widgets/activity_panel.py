@@ -23,7 +23,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ..domain.errors import ValidationError
-from ..domain.undo import can_undo
+from ..domain.undo import can_undo, undo_question, undone_phrase
 from ..services.settings_audit import SETTINGS_KINDS  # no contact changes
 from .panel_kit import (
     Markup,
@@ -294,18 +294,20 @@ class ActivityPanel(Panel):
             what = f"action #{action_id} ({kind_label(r.kind)}, {when(r.at, self.tz)}, {r.changed:,} " \
                    f"{plural(r.changed, 'contact')})"
         self.clear_message()
-        self.confirm.ask(f"Undo {what}? Its contacts that are still pending and that no later action changed "
-                         "become marketing contacts again.",
+        self.confirm.ask(undo_question(what),
                          [("Undo", "yes", "warning"), ("Cancel", "cancel", "")],
                          lambda key: self.undo(action_id) if key == "yes" else None)
 
     def undo(self, action_id: int) -> None:
+        view = self.views.get(action_id)
+
         def done(result):
             self.last_undo = result
             n = result.changed
-            self.ok(html('Undone: {} {} marketing contacts again (action <span class="mcw-act-undo-id" '
+            kind = view.row.kind if view is not None else "set_non_marketing"
+            self.ok(html('Undone: {} {} (action <span class="mcw-act-undo-id" '
                          'data-value="{}">#{}</span>).', num(n, "mcw-act-restored"),
-                         plural(n, "contact is", "contacts are"), result.action_id, result.action_id))
+                         undone_phrase(kind, n), result.action_id, result.action_id))
 
         self.run(f"Undoing action #{action_id}…", lambda: self.app.undo(action_id), done,
                  f"Action #{action_id} could not be undone")

@@ -17,6 +17,7 @@ from .panel_kit import (
     join,
     log_failure,
     num,
+    show,
     style,
 )
 from .usage_chart import UsageChart
@@ -67,6 +68,8 @@ class OverviewPanel(Refreshing, widgets.VBox):
         self.ack_button.on_click(lambda _b: self.acknowledge())
         self.tier_box = widgets.VBox([self.tier_events, self.ack_button], layout=widgets.Layout(display="none"))
         self.message = html_widget("mcw-overview-message")
+        self.message.observe(lambda c: show(self.message, bool(c["new"])), names="value")
+        show(self.message, False)  # shown only while it says something
         row = widgets.Box(list(self.cards.values()))
         row.add_class("mcw-cards")
         report = app.status()
@@ -91,12 +94,15 @@ class OverviewPanel(Refreshing, widgets.VBox):
         """Runs and imports the spike guard holds: an admin approves them in Settings."""
         held = self.app.held()
         if not held:
+            # an empty .mcw-held would still draw its orange box (under the usage alert): hide it
             self.held.value = ""
+            show(self.held, False)
             return
         items = join(html('<li data-id="{}">{} (asked by {})</li>', h.id, h.what, h.requested_by) for h in held)
         self.held.value = html('<div class="mcw-alert mcw-alert-90" data-count="{0}"><b>{0} held for approval</b> by '
                                "the spike guard: approve or reject them in Settings.<ul>{1}</ul></div>", len(held),
                                items)
+        show(self.held, True)
 
     def show(self, r: StatusReport) -> None:
         self.report = r
@@ -130,6 +136,7 @@ class OverviewPanel(Refreshing, widgets.VBox):
             '<div class="mcw-note">{} marketing contacts after it ({:,} fewer)</div>', r.next_update_date.isoformat(),
             nxt, num(r.projected_marketing, "mcw-projected"), r.marketing - r.projected_marketing)
         self.alerts.value = self._alerts_html(r, level)
+        show(self.alerts, bool(self.alerts.value))
         self.show_tier_events(r)
 
     def show_tier_events(self, r: StatusReport) -> None:

@@ -9,7 +9,9 @@
 4. Review and update - marketing and non-marketing counts, the tier (and its cost
    when a price table is set) now and after the next update date, from
    ``app.forecast``; "Update contacts" runs ``app.run_wizard`` once over the whole
-   selection (one filter, see ``domain.wizard``), then offers Undo.
+   selection (one filter, see ``domain.wizard``), then offers Undo, which asks first
+   (the kit's ``Confirm`` bar, the Activity tab's question) and then re-reads the review.
+   The review also re-reads its figures when another view changes contacts (``app.on_change``).
 
 The widget holds view state only; the selection is built by ``domain.wizard`` and
 every figure comes from the App. Errors from the App appear as messages.
@@ -18,7 +20,7 @@ Stable CSS classes: ``mcw-wizard``, ``mcw-wz-step-<n>``, ``mcw-wz-next``,
 ``mcw-wz-back``, ``mcw-wz-skip``, ``mcw-wz-hard-bounced``, ``mcw-wz-unsubscribed``,
 ``mcw-wz-count-hard_bounced``/``-unsubscribed``, ``mcw-wz-lists``,
 ``mcw-wz-review``, ``mcw-wz-update``, ``mcw-wz-progress``, ``mcw-wz-result``,
-``mcw-wz-undo``, ``mcw-wz-restart``, ``mcw-wz-message``, ``mcw-wz-refusal``.
+``mcw-wz-undo``, ``mcw-wz-restart``, ``mcw-wz-message``, ``mcw-wz-refusal``, ``mcw-confirm``.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ import ipywidgets as widgets
 import traitlets
 
 from ..domain.forecast import AFTER, AT_UPDATE, AT_UPDATE_WITHOUT
+from ..domain.undo import undo_question, undone_phrase
 from ..domain.wizard import (
     HARD_BOUNCED, UNENGAGED_LABELS, UNSUBSCRIBED, eligible_filter, wizard_filter,
 )
 from .filter_builder import FilterBuilder
 from .panel_kit import (
+    Confirm,
     Markup,
     button,
     buttons_row,
@@ -97,6 +101,7 @@ class MarketingContactsWizard(widgets.VBox):
         self.selection: dict | None = None  # the filter the review step shows and Update runs
         self.result = None  # the ActionResult of the last update
         self.undo_result = None
+        self._working = False  # an update or undo of this wizard is under way
         self.admin = False
         self.message = html_widget("mcw-wz-message")
         super().__init__([style()], layout=widgets.Layout(width="100%", padding="4px 2px"))
@@ -121,6 +126,8 @@ class MarketingContactsWizard(widgets.VBox):
         self.body = widgets.Box([self.pages[1]], layout=widgets.Layout(width="100%"))
         self.children = [*self.children, self.stepper, self.message, self.body]
         self._show_step(1)
+        if hasattr(app, "on_change"):
+            app.on_change(self._on_app_change)  # e.g. an undo on the Activity tab: re-read the review
 
     # ---- pages -------------------------------------------------------------------
     @staticmethod
@@ -205,14 +212,15 @@ class MarketingContactsWizard(widgets.VBox):
         self.result_html.add_class("mcw-wz-result")
         self.review_back = self._button("Back", "mcw-wz-back")
         self.update_button = self._button("Update contacts", "mcw-wz-update", "primary")
-        self.undo_button = self._button("Undo", "mcw-wz-undo", "warning", tooltip="Put these contacts back "
-                                        "as marketing contacts")
+        self.undo_button = self._button("Undo", "mcw-wz-undo", "warning", tooltip="Cancel these contacts' "
+                                        "pending change to non-marketing")
         self.restart_button = self._button("Start again", "mcw-wz-restart")
+        self.confirm = Confirm()  # the kit's question bar: Undo asks first, as on the Activity tab
         self.review_back.on_click(lambda _b: self.go(3))
         self.update_button.on_click(lambda _b: self.update_contacts())
         self.undo_button.on_click(lambda _b: self.undo())
         self.restart_button.on_click(lambda _b: self.restart())
-        return self._page(4, self.summary, self.review, self.progress, self.result_html,
+        return self._page(4, self.summary, self.review, self.progress, self.result_html, self.confirm,
                           self._buttons(self.review_back, self.update_button, self.undo_button,
                                         self.restart_button))
 
@@ -318,6 +326,7 @@ class MarketingContactsWizard(widgets.VBox):
 
     def _enter_review(self) -> None:
         self.result, self.undo_result = None, None
+        self.confirm.cancel()
         self.forecast, self.selection = None, None
         self.progress.value = self.result_html.value = self.review.value = ""
         self._set_busy(False)
@@ -345,6 +354,7 @@ class MarketingContactsWizard(widgets.VBox):
 
     # ---- the update ------------------------------------------------------------------
     def _set_busy(self, busy: bool) -> None:
+        self._working = busy
         for b in (self.update_button, self.review_back, self.undo_button, self.restart_button):
             b.disabled = busy
 
@@ -377,6 +387,16 @@ class MarketingContactsWizard(widgets.VBox):
         self.undo_button.disabled = result.changed == 0
 
     def undo(self) -> None:
+        """Ask (the kit's Confirm bar, the Activity tab's question), then undo the update."""
+        if self.result is None or self.undo_result is not None:
+            return
+        n = self.result.changed
+        what = f"action #{self.result.action_id} (Wizard, {n:,} {plural(n, 'contact')})"
+        self.message.value = ""
+        self.confirm.ask(undo_question(what), [("Undo", "yes", "warning"), ("Cancel", "cancel", "")],
+                         lambda key: self._undo() if key == "yes" else None)
+
+    def _undo(self) -> None:
         if self.result is None or self.undo_result is not None:
             return
         run_work(lambda: self.app.undo(self.result.action_id), what="undo failed", busy=self._set_busy,
@@ -384,11 +404,35 @@ class MarketingContactsWizard(widgets.VBox):
                  on_error=lambda e: setattr(self.message, "value", error_html(f"Undo failed: {readable(e, capital=False)}")))
 
     def _undone(self, result) -> None:
-        self.undo_result = result
+        """Show what the undo did over a re-read review: the forecast is the current one
+        (the contacts are marketing again, so Update contacts is offered anew)."""
         n = result.changed
-        self.result_html.value = ok_html(html("Undone: {} {} marketing contacts again.", num(n, "mcw-wz-restored"),
-                                              plural(n, "contact is", "contacts are")))
+        done = ok_html(html("Undone: {} {}.", num(n, "mcw-wz-restored"), undone_phrase("wizard", n)))
+        try:
+            self._enter_review()
+        except Exception as e:
+            log_failure("wizard review refresh after undo failed", e)
+            self.message.value = error_html(readable(e))
+        self.undo_result = result
+        self.result_html.value = done + Markup(self.result_html.value or "")
         self.undo_button.layout.display = "none"
+        self.restart_button.layout.display = None
+
+    def _on_app_change(self) -> None:
+        """Another view changed contacts: re-read the review's figures, unless this wizard
+        is running its own update or undo or shows an update's result."""
+        if self.step != 4 or self._working or self.result is not None or self.confirm.asking:
+            return
+        kept = self.undo_result, self.result_html.value
+        try:
+            self._enter_review()
+        except Exception as e:
+            log_failure("wizard review refresh failed", e)
+            self.message.value = error_html(readable(e))
+            return
+        if kept[0] is not None:
+            self.undo_result = kept[0]
+            self.result_html.value = kept[1]
 
     def restart(self) -> None:
         """Back to the first step, with the default choices."""

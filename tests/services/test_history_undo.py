@@ -144,3 +144,19 @@ def test_audit_rows_of_set_marketing_keep_each_contacts_own_old_state(ctx):
     with ctx.read() as s:
         at = {e.at for e in s.scalars(select(AuditEvent).where(AuditEvent.action_id == r.action_id))}
     assert at == {NOW.replace(tzinfo=None)}
+
+
+def test_undo_result_says_the_contacts_stay_marketing(ctx):
+    """Issue 15 item 6: undoing a set-as-non-marketing cancels the pending change; the
+    contacts never stopped being marketing, so the result's note says they *stay* so."""
+    from mcwidgets.domain.undo import undone_message
+
+    ids = [make_contact(ctx, "marketing", i) for i in range(2)]
+    r = status.set_non_marketing(ctx, ALICE, Selection.of_ids(ids))
+    result = undo.undo(ctx, ALICE, r.action_id)
+    assert result.kind == "undo" and result.changed == 2
+    assert result.note == ("2 contacts stay marketing contacts (their change to non-marketing at the next "
+                           "update date is cancelled)")
+    assert undone_message("wizard", 1) == ("1 contact stays marketing contact (their change to non-marketing "
+                                           "at the next update date is cancelled)")
+    assert undone_message("set_marketing", 3) == "3 contacts are non-marketing again"

@@ -236,3 +236,17 @@ def test_a_tier_raise_is_listed_in_the_activity(app):
     assert ("Tier raised from 1 to 2 by alice&#39;s bulk action setting 2 contacts as marketing"
             in view.cells["description"].value)
     assert view.row.details["action_id"] == result.action_id and not shown(view.undo)
+
+
+def test_undo_message_says_the_contacts_stay_marketing(app, ctx, people):
+    """Issue 15 item 6: an undone set-as-non-marketing cancels a pending change; the
+    contacts were marketing all along, so the message never says "again"."""
+    result = app.set_non_marketing(people[:3])
+    p = ActivityPanel(app)
+    p.views[result.action_id].undo.click()
+    assert "again" not in p.confirm.asking and "stay marketing contacts" in p.confirm.asking
+    p.confirm.buttons["yes"].click()
+    text = unescape(re.sub(r"<[^>]+>", "", p.message.value))
+    assert "3 contacts stay marketing contacts (their change to non-marketing at the next update date is " \
+           "cancelled)" in text
+    assert "again" not in text

@@ -225,3 +225,14 @@ def test_tier_event_text_is_escaped_and_non_admins_get_no_button(app, clock):
     assert panel.ack_button.layout.display == "none"  # alice is no admin
     with pytest.raises(Exception, match="only admins"):
         app.as_user("alice").acknowledge_tier_events()
+
+
+def test_no_empty_box_under_the_usage_alert_after_an_action(app):
+    """Issue 15 item 6: the held-runs box (orange) and the message line are hidden while
+    empty, before and after an action that raises no alert and holds nothing."""
+    ids, _ = make(app, 3, 0)
+    panel = OverviewPanel(app)
+    app.set_non_marketing(ids[:1])  # the first action: the panel refreshes
+    assert panel.held.value == "" and panel.held.layout.display == "none"
+    assert panel.message.value == "" and panel.message.layout.display == "none"
+    assert panel.alerts.layout.display != "none"  # the usage line itself stays

@@ -182,6 +182,7 @@ def test_update_unengaged_filter_and_list_then_undo(app, ctx, people):
     assert not w.undo_button.disabled and not w.review_back.disabled
 
     w.undo_button.click()
+    w.confirm.buttons["yes"].click()
     assert all_states(ctx) == before
     assert "Undone" in w.result_html.value and data_value(w.result_html.value, "mcw-wz-restored") == "5"
     assert w.undo_button.layout.display == "none"
@@ -271,3 +272,65 @@ def test_the_dashboard_tab_is_the_wizard(app):
     assert isinstance(panel, MarketingContactsWizard) and panel.admin and panel.step == 1
     refusal = build_dashboard(app.as_user("alice")).select("Manage marketing contacts")
     assert REFUSAL in refusal.refusal.value
+
+
+# ---- undo (issue 15 item 6) ---------------------------------------------------------------
+
+def _reviewed_and_updated(app):
+    w = wizard(app)
+    w.info_next.click()
+    w.unengaged_next.click()
+    w.filters_next.click()
+    assert w.step == 4
+    w.update_button.click()
+    assert w.result is not None
+    return w
+
+
+def test_undo_asks_the_activity_tabs_question_first(app, ctx, people):
+    from mcwidgets.widgets.activity_panel import ActivityPanel
+    from mcwidgets.widgets.panel_kit import shown
+
+    w = _reviewed_and_updated(app)
+    n, action_id = w.result.changed, w.result.action_id
+    after = all_states(ctx)
+    assert not shown(w.confirm)
+    w.undo_button.click()
+    assert shown(w.confirm) and all_states(ctx) == after  # nothing undone before the answer
+    question = w.confirm.asking
+    assert question.startswith(f"Undo action #{action_id} (Wizard, {n} contacts)?")
+    w.confirm.buttons["cancel"].click()
+    assert not shown(w.confirm) and all_states(ctx) == after and w.undo_result is None
+    # the Activity tab asks the same question, in the same words after the action's name
+    p = ActivityPanel(app)
+    p.views[action_id].undo.click()
+    assert p.confirm.asking.split("?", 1)[1] == question.split("?", 1)[1]
+    assert "stay marketing contacts" in question and "again" not in question
+    p.confirm.buttons["cancel"].click()
+
+
+def test_after_an_undo_the_review_shows_the_current_forecast(app, ctx, people):
+    w = _reviewed_and_updated(app)
+    n = w.result.changed
+    assert n == 4  # hb, hb2, unsub, both
+    w.undo_button.click()
+    w.confirm.buttons["yes"].click()
+    assert w.undo_result is not None and w.undo_result.changed == n
+    # the figures are re-read: the contacts are no longer pending, so the update is offered anew
+    assert w.forecast.changes == n
+    assert data_value(w.review.value, "mcw-wz-changes") == str(n)
+    assert w.update_button.layout.display is None and not w.update_button.disabled
+    text = re.sub(r"<[^>]+>", "", w.result_html.value)
+    assert f"Undone: {n} contacts stay marketing contacts (their change to non-marketing at the next update " \
+           "date is cancelled)." in text
+    assert "again" not in text
+
+
+def test_the_review_re_reads_its_figures_when_another_view_changes_contacts(app, ctx, people):
+    w = wizard(app)
+    w.info_next.click()
+    w.unengaged_next.click()
+    w.filters_next.click()
+    assert w.forecast.changes == 4
+    app.set_non_marketing([people["hb"]])  # e.g. the Contacts tab: the App notifies its views
+    assert w.forecast.changes == 3 and data_value(w.review.value, "mcw-wz-changes") == "3"
