@@ -10,7 +10,6 @@ import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from mcwidgets.cli import main
 from mcwidgets.domain.errors import ValidationError

@@ -1,7 +1,6 @@
 """Issue 12 findings 1, 4, 5, 7 through the CLI, on SQLite and PostgreSQL."""
 
 import csv
-import io
 
 
 def total(cli):

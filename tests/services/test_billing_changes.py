@@ -11,7 +11,6 @@ import time
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import select
 
 from mcwidgets.domain.errors import PermissionDenied
 from mcwidgets.domain.selection import Selection

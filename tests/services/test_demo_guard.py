@@ -12,7 +12,7 @@ from mcwidgets.app import App
 from mcwidgets.domain.actors import Actor, ActorKind
 from mcwidgets.domain.errors import Conflict, NotFound, PermissionDenied
 from mcwidgets.domain.selection import Selection
-from mcwidgets.services import lists, status, users
+from mcwidgets.services import lists, status
 from mcwidgets.services.demo import build_demo
 from mcwidgets.store.models import Action, AuditEvent, Contact, ListMember
 from tests.conftest import ADMIN, ALICE, BOB, NOW

@@ -4,7 +4,7 @@ import pytest
 
 from mcwidgets.domain.actors import Actor, ActorKind
 from mcwidgets.domain.errors import Conflict, PermissionDenied, ValidationError
-from mcwidgets.services import users, workflows
+from mcwidgets.services import workflows
 from tests.conftest import ADMIN, ALICE
 from tests.services.helpers import make_contact, state_of
 

@@ -215,7 +215,6 @@ def test_tier_event_is_shown_until_an_admin_acknowledges_it(app, clock):
 
 def test_tier_event_text_is_escaped_and_non_admins_get_no_button(app, clock):
     app.add_user("<b>eve</b>")
-    from datetime import datetime, timezone
 
     app.configure_account(tier_steps={"professional": {"included": 1, "step": 1}}, tier=1)
     ids = [app.create_contact(f"e{i}@example.com", status="non-marketing") for i in range(2)]
