@@ -162,8 +162,15 @@ class FilterRow(widgets.HBox):
         with self._silenced():
             self.operator.options = options
             self.operator.value = keep
-        self._build_inputs(prop, fm.value_kind(prop, keep),
-                           fm.default_values(prop, fm.value_kind(prop, keep), self._names_for(prop, keep)))
+        kind = fm.value_kind(prop, keep)
+        if kind == self.kind and kind in (fm.NONE, fm.TEXT_ONE, fm.TEXT_MANY):
+            # A text box is the same for every text property: keep it (emptied), so that what
+            # the user types right after choosing the property is not lost with a replaced box.
+            with self._silenced():
+                for w in self.inputs:
+                    w.value = [] if kind == fm.TEXT_MANY else ""
+        else:
+            self._build_inputs(prop, kind, fm.default_values(prop, kind, self._names_for(prop, keep)))
         self.builder._rows_changed()
 
     def _on_operator(self, change) -> None:

@@ -390,3 +390,19 @@ def test_the_stylesheet_hides_the_labels_visually_and_draws_the_x_without_a_name
     css = stylesheet()
     assert ".mcw-fb-row .widget-label" in css and "clip: rect(0 0 0 0)" in css
     assert 'content: "×" / ""' in css  # CSS alt text: the x is not read out
+
+
+def test_a_text_box_is_kept_when_the_property_changes_between_text_properties(app, people):
+    """The browser may send what the user types right after the property change: the box it
+    types into must not be replaced (a new row is "Email contains ...", a text box)."""
+    b = builder_for(app)
+    b.add_group_button.click()
+    row = b.rows[-1]
+    box = row.value_widget
+    box.value = "example"
+    row.property.value = "country"  # a text property too: the same box, emptied
+    assert row.value_widget is box and box.value == ""
+    box.value = "Belgium"
+    assert "Belgium" in b.sentence.value
+    row.property.value = "created_at"  # a date: other inputs
+    assert row.value_widget is not box
