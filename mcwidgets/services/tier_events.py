@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.actors import Actor, ActorKind
 from ..domain.billing import local_date
+from ..domain.text import day
 from ..store.models import Account, Action, TierEvent
 from .actions import start_action
 from .context import Context, retry_on_conflict
@@ -67,12 +68,8 @@ def describe_cause(action_kind: str, actor_kind: str, actor: str, contacts: int)
     return f"{whose} {what}"
 
 
-def _day(d) -> str:
-    return f"{d.day} {d:%b %Y}"
-
-
 def event_text(ev: TierEvent, tz: str) -> str:
-    return (f"Tier raised from {ev.tier_from:,} to {ev.tier_to:,} on {_day(local_date(ev.at, tz))} by "
+    return (f"Tier raised from {ev.tier_from:,} to {ev.tier_to:,} on {day(local_date(ev.at, tz))} by "
             f"{describe_cause(ev.action_kind, ev.actor_kind, ev.actor_name, ev.contacts)}")
 
 

@@ -10,12 +10,13 @@ import logging
 import sys
 import traceback
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
 from ..domain.errors import McError
+from ..domain.text import day  # noqa: F401 (the one date format, part of the kit)
 
 log = logging.getLogger("mcwidgets.widgets")
 
@@ -52,11 +53,6 @@ def note_html(text) -> Markup:
 
 
 # ---- formats -----------------------------------------------------------------------------
-
-def day(d: date) -> str:
-    """The one date format: "3 Jun 2026"."""
-    return f"{d.day} {d:%b %Y}"
-
 
 def when(at: datetime | None, tz: str | None = "UTC") -> str:
     """A stored instant (naive means UTC) in the account's time zone: "26 Nov 2026 13:00"."""

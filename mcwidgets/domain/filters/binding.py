@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..billing import day_start
 from ..errors import ValidationError
 from .model import Condition, Filter, Group
 from .operators import (BETWEEN, DATE, EQ, GT, GTE, IN_LAST_DAYS, LT, LTE, MORE_THAN_DAYS_AGO, NO_VALUE,
@@ -81,13 +82,9 @@ def local_today(now_utc: datetime, zone: ZoneInfo) -> date:
 
 
 def _day_start(day: date, zone: ZoneInfo) -> datetime:
-    """Local midnight of ``day`` as naive UTC.
-
-    fold=0 resolves a midnight skipped by DST to the first instant of the day and an
-    ambiguous one to its earlier occurrence, so consecutive days never overlap.
-    """
-    local = datetime.combine(day, time(0), tzinfo=zone)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    """Local midnight of ``day`` as naive UTC (the billing rule's day start: consecutive
+    days never overlap across a DST change)."""
+    return day_start(day, zone.key)
 
 
 _ONE = timedelta(days=1)
