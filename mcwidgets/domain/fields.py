@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .contacts import LifecycleStage, Source
+from .errors import ValidationError
 from .status import Status
 
 # --- field types --------------------------------------------------------------------
@@ -64,11 +65,16 @@ class Field:
     grid: GridColumn | None = None
     hubspot_name: str | None = None  # HubSpot's internal name of the same property (filters, mappings)
     hubspot_values: tuple[tuple[str, str], ...] = ()  # HubSpot's internal value -> our stored value
+    custom: bool = False  # an account's own property (``domain.schema``), stored in ``contacts.custom``
+    options: tuple[str, ...] = ()  # a custom enumeration's values (built-ins have ``enum``)
 
     def __post_init__(self):
         if self.type not in FIELD_TYPES:
             raise ValueError(f"field {self.name}: unknown type {self.type!r}")
-        if (self.type == ENUMERATION) != (self.enum is not None):
+        if self.custom:
+            if self.enum is not None or (self.options and self.type != ENUMERATION):
+                raise ValueError(f"field {self.name}: only a custom enumeration has options")
+        elif (self.type == ENUMERATION) != (self.enum is not None):
             raise ValueError(f"field {self.name}: an enumeration needs an enum, and only it")
 
     @property
@@ -78,14 +84,25 @@ class Field:
     @property
     def choices(self) -> tuple[str, ...]:
         """The stored values of an enumeration, in order; () for other types."""
+        if self.custom:
+            return self.options
         return tuple(m.value for m in self.enum) if self.enum is not None else ()
 
     def parse_choice(self, text: str) -> str:
         """The stored value for a user's form of it, or HubSpot's internal value (raises ValidationError)."""
+        if self.custom:  # a custom option, matched ignoring case and surrounding spaces
+            key = str(text).strip().lower()
+            for option in self.options:
+                if option.lower() == key:
+                    return option
+            shown = str(text) if len(str(text)) <= 40 else str(text)[:40] + "..."
+            raise ValidationError(f"{shown!r} is not one of: {', '.join(self.options)}")
         hubspot = dict(self.hubspot_values).get(str(text).strip().lower())
         return hubspot if hubspot is not None else self.enum.parse(text).value
 
     def choice_label(self, value: str) -> str:
+        if self.custom:
+            return value
         return CHOICE_LABELS.get(value, value.replace("_", " "))
 
     @property

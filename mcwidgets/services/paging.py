@@ -30,6 +30,7 @@ from ..domain.filters import parse_search_body
 from ..domain.selection import Selection
 from ..store import paging as sql
 from ..store import queries
+from ..store.custom import load_schema
 from ..store.selection import selection_where
 from .context import Context
 
@@ -82,17 +83,18 @@ def page(ctx: Context, *, selection_or_filter: Selection | dict | None = None, s
     """
     body_filter = (selection_or_filter.filter if isinstance(selection_or_filter, Selection)
                    else selection_or_filter)
-    body = parse_search_body(body_filter) if isinstance(body_filter, dict) else None
-    if sort is None:
-        sort, descending = (body.sort, body.descending) if body is not None and body.sort else ("last_name",
-                                                                                                descending)
-    columns = body.columns if body is not None and body.columns else sql.GRID_COLUMNS
-    sql.sort_column(sort)
-    sql.check_size(size)
-    descending = bool(descending)
     with ctx.read() as session:
+        schema = load_schema(session)  # the account's custom properties are columns and sort keys too
+        body = parse_search_body(body_filter, schema) if isinstance(body_filter, dict) else None
+        if sort is None:
+            sort, descending = (body.sort, body.descending) if body is not None and body.sort else ("last_name",
+                                                                                                    descending)
+        columns = body.columns if body is not None and body.columns else schema.grid_columns
+        sql.sort_column(sort, schema)
+        sql.check_size(size)
+        descending = bool(descending)
         where = _where(session, ctx, selection_or_filter)
-        pager = _Pager(session, where, sort, descending, size, total, columns)
+        pager = _Pager(session, where, sort, descending, size, total, columns, schema)
         if position == "first":
             return pager.first()
         if position == "last":
@@ -100,7 +102,7 @@ def page(ctx: Context, *, selection_or_filter: Selection | dict | None = None, s
         if position in ("next", "prev"):
             if cursor is None:
                 raise ValidationError(f"position {position!r} needs a cursor from the current page")
-            key, row_number = _decode(cursor, sort, descending)
+            key, row_number = _decode(cursor, sort, descending, schema)
             return pager.next(key, row_number) if position == "next" else pager.prev(key, row_number)
         if isinstance(position, (tuple, list)) and len(position) == 2 and position[0] == "offset":
             n = position[1]
@@ -125,15 +127,15 @@ def _where(session: Session, ctx: Context, selection_or_filter):
 
 class _Pager:
     def __init__(self, session: Session, where, sort: str, descending: bool, size: int, total: int | None,
-                 columns: tuple[str, ...] = sql.GRID_COLUMNS):
+                 columns: tuple[str, ...] = sql.GRID_COLUMNS, schema=None):
         self.session, self.where, self.sort, self.desc, self.size = session, where, sort, descending, size
-        self.columns = columns
+        self.columns, self.schema = columns, schema
         self.total = sql.count(session, where) if total is None else total
 
     def _fetch(self, key, *, backwards: bool, limit: int, inclusive: bool = False) -> list[dict]:
         # "backwards" travels against the requested order.
         return sql.fetch(self.session, self.where, self.sort, key=key, reverse=self.desc != backwards,
-                         limit=limit, inclusive=inclusive)
+                         limit=limit, inclusive=inclusive, schema=self.schema)
 
     def first(self) -> Page:
         rows = self._fetch(None, backwards=False, limit=self.size + 1)
@@ -165,7 +167,7 @@ class _Pager:
             return self.last()
         if n == 0:
             return self.first()
-        key = sql.key_at(self.session, self.where, self.sort, n, reverse=self.desc)
+        key = sql.key_at(self.session, self.where, self.sort, n, reverse=self.desc, schema=self.schema)
         if key is None:  # the table shrank since the count
             return self.last()
         rows = self._fetch(key, backwards=False, limit=self.size + 1, inclusive=True)
@@ -197,7 +199,7 @@ def _encode(key: sql.Key, row_number: int, sort: str, descending: bool) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str, sort: str, descending: bool) -> tuple[sql.Key, int]:
+def _decode(cursor: str, sort: str, descending: bool, schema=None) -> tuple[sql.Key, int]:
     try:
         text = str(cursor)
         data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
@@ -209,7 +211,7 @@ def _decode(cursor: str, sort: str, descending: bool) -> tuple[sql.Key, int]:
     if (s, d) != (sort, descending):
         raise ValidationError(f"the cursor belongs to another order (sort {s!r}"
                               f"{' descending' if d else ''}): start again from the first page")
-    col = sql.sort_column(sort)
+    col = sql.sort_column(sort, schema)
     if value is not None and isinstance(col.type, DateTime) and not isinstance(value, datetime):
         raise ValidationError("bad page cursor: start again from the first page")
     return sql.Key(value, ident), n

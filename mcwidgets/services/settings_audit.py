@@ -25,7 +25,10 @@ USER_ADDED = "user_added"
 PERMISSION_CHANGED = "permission_changed"
 DEFAULT_CHANGED = "default_changed"
 ACCOUNT_CHANGED = "account_changed"
-SETTINGS_KINDS = frozenset({USER_ADDED, PERMISSION_CHANGED, DEFAULT_CHANGED, ACCOUNT_CHANGED})
+# Custom contact properties (``services.properties``): their definitions are settings too.
+PROPERTY_CREATED, PROPERTY_CHANGED, PROPERTY_DELETED = "property_created", "property_changed", "property_deleted"
+SETTINGS_KINDS = frozenset({USER_ADDED, PERMISSION_CHANGED, DEFAULT_CHANGED, ACCOUNT_CHANGED,
+                            PROPERTY_CREATED, PROPERTY_CHANGED, PROPERTY_DELETED})
 
 # Who added the very first user of a store (anyone may: there is nobody to ask).
 SETUP = Actor(ActorKind.SYSTEM, "setup")

@@ -30,17 +30,19 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from sqlalchemy import (BigInteger, ColumnElement, DateTime, Float, String, and_, bindparam,
+from sqlalchemy import (BigInteger, ColumnElement, DateTime, Float, Numeric, String, and_, bindparam,
                         false, not_, or_, true)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..domain.errors import ValidationError
+from ..domain.fields import DATE as DATE_FIELD
 from ..domain.filters import (BETWEEN, BOOL, CONTAINS_TOKEN, DATE, ENUM, EQ, GT, GTE,
                               HAS_PROPERTY, IN, IN_LIST, LIST, LT, LTE, NEQ, NO_VALUE,
                               NOT_HAS_PROPERTY, NUMBER, OPERATOR_TABLE, OPERATORS_BY_TYPE,
                               POSITIVE_OF, PROPERTIES, STARTS_WITH, TEXT, BoundCondition,
                               BoundFilter, ascii_fold)
+from .custom import DATETIME_FORMAT, custom_bool, custom_number, custom_value
 from .ids import SMALL, values_in
 from .models import Contact
 
@@ -88,6 +90,26 @@ def _ascii_lower_pg(element, compiler, **kw):
     return f'lower(({compiler.process(element.clauses, **kw)}) COLLATE "C")'
 
 
+class as_numeric(FunctionElement):
+    """A numeric parameter on PostgreSQL (whose index on a numeric expression a float8
+    comparison would not use); the parameter as it is on SQLite, where a CAST would keep
+    the planner off the expression index."""
+
+    type = Numeric()
+    name = "as_numeric"
+    inherit_cache = True
+
+
+@compiles(as_numeric)
+def _as_numeric_default(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(as_numeric, "postgresql")
+def _as_numeric_pg(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS NUMERIC)"
+
+
 # --- the compiler -------------------------------------------------------------------
 
 
@@ -115,7 +137,13 @@ def compile_condition(c: BoundCondition, list_clause: ListClause) -> Clause:
         # parse_filter refuses these already; a hand-built condition may not have.
         raise ValidationError(f"operator {c.operator} does not fit {c.type} "
                               f"property {c.property!r}")
-    return fragment(COLUMNS[c.property], c)
+    col = COLUMNS.get(c.property)
+    if col is None:
+        if c.field_type is None:  # parse_filter refuses unknown properties; a hand-built one may not be
+            raise ValidationError(f"unknown property {c.property!r}")
+        # A custom property (``store.custom``): its indexed JSON expression stands for the column.
+        col = custom_value(c.property, c.field_type)
+    return fragment(col, c)
 
 
 def _negate(fragment: Callable[[Any, BoundCondition], Clause]):
@@ -134,7 +162,7 @@ def _negate(fragment: Callable[[Any, BoundCondition], Clause]):
 
 
 def _folded(col):
-    return col if col.key in LOWERCASE_COLUMNS else ascii_lower(col)
+    return col if getattr(col, "key", None) in LOWERCASE_COLUMNS else ascii_lower(col)
 
 
 def _text_value(value: str) -> str:
@@ -176,22 +204,25 @@ def _text_unknown(col, c):
 # --- numbers ------------------------------------------------------------------------
 
 
-def _number(value):
+def _number(value, col=None):
     if isinstance(value, float):
-        return bindparam(None, value, type_=Float())
-    clamped = max(-_NUMBER_LIMIT, min(_NUMBER_LIMIT, int(value)))
-    return bindparam(None, clamped, type_=BigInteger())
+        param = bindparam(None, value, type_=Float())
+    else:
+        clamped = max(-_NUMBER_LIMIT, min(_NUMBER_LIMIT, int(value)))
+        param = bindparam(None, clamped, type_=BigInteger())
+    # A custom number is numeric: a numeric parameter keeps PostgreSQL on its index.
+    return as_numeric(param) if isinstance(col, custom_number) else param
 
 
 def _compare(method: str):
     def fragment(col, c):
-        return getattr(col, method)(_number(c.value))
+        return getattr(col, method)(_number(c.value, col))
 
     return fragment
 
 
 def _number_between(col, c):
-    return and_(col >= _number(c.value), col <= _number(c.high_value))
+    return and_(col >= _number(c.value, col), col <= _number(c.high_value, col))
 
 
 def _known(col, c):
@@ -206,6 +237,8 @@ def _unknown(col, c):
 
 
 def _date_range(col, c):
+    if c.field_type is not None:
+        return _custom_date_range(col, c)
     parts = []
     if c.lower is not None:
         parts.append(col >= bindparam(None, c.lower, type_=DateTime()))
@@ -214,6 +247,19 @@ def _date_range(col, c):
     if not parts:  # bind always sets a bound; stay correct if it ever does not
         return col.is_not(None)
     return and_(*parts)
+
+
+def _custom_date_range(col, c):
+    """A custom date holds a calendar day (compared with the local days); a custom datetime
+    an instant (naive UTC): both as fixed-width ISO text, which compares as they do."""
+    if c.field_type == DATE_FIELD:
+        low, high = (d.isoformat() if d is not None else None for d in (c.first_day, c.end_day))
+    else:
+        low, high = (d.strftime(DATETIME_FORMAT) if d is not None else None for d in (c.lower, c.upper))
+    parts = [col >= bindparam(None, low, type_=String())] if low is not None else []
+    if high is not None:
+        parts.append(col < bindparam(None, high, type_=String()))
+    return and_(*parts) if parts else col.is_not(None)
 
 
 def _enum_eq(col, c):
@@ -225,11 +271,19 @@ def _enum_in(col, c):
 
 
 def _bool_is(col, c):
-    return col == (true() if c.value else false())
+    return _bool_equals(col, bool(c.value))
 
 
 def _bool_is_not(col, c):
-    return col == (false() if c.value else true())
+    return _bool_equals(col, not c.value)
+
+
+def _bool_equals(col, value: bool):
+    if value:
+        return col == true()
+    if isinstance(col, custom_bool):  # a custom boolean may be unknown: it reads as false
+        return or_(col.is_(None), col == false())
+    return col == false()
 
 
 # --- the operator tables ------------------------------------------------------------

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.errors import NotFound, ValidationError
 from ..domain.filters import bind, parse_filter
+from .custom import LazySchema
 from .filter_sql import Clause, compile_filter
 from .models import Contact, ContactList, ListMember
 
@@ -52,6 +53,14 @@ class ListResolver:
         self.tz = tz
         self._rows: dict[str, ContactList] = {}
         self._resolved: dict[str, Clause | None] = {}
+        self._schema = None
+
+    @property
+    def schema(self):
+        """The account's schema (custom properties), read once."""
+        if self._schema is None:
+            self._schema = LazySchema(self.session)
+        return self._schema
 
     def row(self, name: str) -> ContactList:
         if name not in self._rows:
@@ -103,7 +112,7 @@ class ListResolver:
         if len(chain) > MAX_DEPTH:
             raise ValidationError(f"lists are nested too deep ({' -> '.join(chain)}; "
                                   f"at most {MAX_DEPTH} levels)")
-        bound = bind(parse_filter(filter), self.now, self.tz)
+        bound = bind(parse_filter(filter, self.schema), self.now, self.tz)
         return compile_filter(bound, list_clause=lambda n: self._clause(n, chain))
 
 

@@ -12,7 +12,13 @@ from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer,
                         String, Text, false)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# The values of the account's custom properties (``CustomProperty``), one JSON object per
+# contact: JSONB on PostgreSQL, JSON text (read with JSON1) on SQLite. See ``store.custom``
+# for why this layout and how each property gets its own expression index.
+CUSTOM_JSON = JSON().with_variant(JSONB(), "postgresql")
 
 
 class Base(DeclarativeBase):
@@ -37,6 +43,8 @@ class Contact(Base):
     unsubscribed: Mapped[bool] = mapped_column(Boolean, server_default=false())
     marketing_status: Mapped[str] = mapped_column(String(16))
     pending_non_marketing: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # {property name: value} of the custom properties the contact has a value for (NULL: none).
+    custom: Mapped[dict | None] = mapped_column(CUSTOM_JSON)
     # Who changed the status, when and from what is in the audit rows (AuditEvent),
     # which undo and history read; the contact row holds only the current state.
 
@@ -47,6 +55,20 @@ class Contact(Base):
         Index("ix_contacts_created_at_id", "created_at", "id"),
         Index("ix_contacts_last_activity_id", "last_activity_at", "id"),
     )
+
+
+class CustomProperty(Base):
+    """A property an account defined (``domain.schema``): its values live in ``Contact.custom``."""
+
+    __tablename__ = "custom_properties"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)  # snake_case, the key in Contact.custom
+    label: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(16))  # one of domain.fields.FIELD_TYPES
+    options: Mapped[list | None] = mapped_column(JSON)  # an enumeration's values, in order
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class Account(Base):

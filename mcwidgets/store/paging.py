@@ -31,6 +31,8 @@ from sqlalchemy.orm import Session
 
 from ..domain.errors import ValidationError
 from ..domain.fields import GRID_FIELDS
+from ..domain.schema import Schema
+from .custom import custom_value, loaded
 from .models import Contact
 
 # The grid's columns, in the order the grid shows them (the contact schema's grid fields).
@@ -48,9 +50,13 @@ class Key:
     id: int
 
 
-def sort_column(name: str):
+def sort_column(name: str, schema: Schema | None = None):
+    """The column (or a custom property's indexed expression) to sort by."""
+    if schema is not None and schema.is_custom(name):
+        return custom_value(name, schema.custom_fields[name].type)
     if name not in SORTABLE:
-        raise ValidationError(f"cannot sort by {name!r}: sort by one of {', '.join(SORTABLE)}")
+        shown = SORTABLE if schema is None else schema.grid_columns
+        raise ValidationError(f"cannot sort by {name!r}: sort by one of {', '.join(shown)}")
     return Contact.__table__.c[name]
 
 
@@ -61,8 +67,19 @@ def check_size(size) -> int:
     return size
 
 
-def _columns():
-    return [Contact.__table__.c[name] for name in GRID_COLUMNS]
+def _columns(schema: Schema | None = None):
+    builtins = [Contact.__table__.c[name] for name in GRID_COLUMNS]
+    if schema is None:
+        return builtins
+    return builtins + [custom_value(f.name, f.type).label(f.name) for f in schema.custom]
+
+
+def _row(r, schema: Schema | None) -> dict:
+    row = dict(r._mapping)
+    if schema is not None:
+        for f in schema.custom:
+            row[f.name] = loaded(row.get(f.name), f.type)
+    return row
 
 
 def order_by(col, reverse: bool) -> list:
@@ -108,36 +125,42 @@ def _segments(col, key: Key | None, reverse: bool, inclusive: bool) -> list[tupl
 
 
 def fetch(session: Session, where: ColumnElement[bool] | None, sort: str, *, key: Key | None,
-          reverse: bool, limit: int, inclusive: bool = False) -> list[dict]:
-    """Up to ``limit`` rows (dicts of the grid's columns) after ``key``, in travel order."""
-    col = sort_column(sort)
+          reverse: bool, limit: int, inclusive: bool = False, schema: Schema | None = None) -> list[dict]:
+    """Up to ``limit`` rows (dicts of the grid's columns) after ``key``, in travel order.
+    ``schema``: the account's custom properties are columns (and sort keys) too."""
+    col = sort_column(sort, schema)
     rows: list[dict] = []
     for cond, order in _segments(col, key, reverse, inclusive):
         want = limit - len(rows)
         if want <= 0:
             break
-        stmt: Select = select(*_columns())
+        stmt: Select = select(*_columns(schema))
         for c in (where, cond):
             if c is not None:
                 stmt = stmt.where(c)
         stmt = stmt.order_by(*order).limit(want)
-        rows.extend(dict(r._mapping) for r in session.execute(stmt))
+        rows.extend(_row(r, schema) for r in session.execute(stmt))
     return rows
 
 
 def key_at(session: Session, where: ColumnElement[bool] | None, sort: str, offset: int,
-           reverse: bool = False) -> Key | None:
+           reverse: bool = False, schema: Schema | None = None) -> Key | None:
     """The key of the row at 0-based ``offset``: one narrow ``SELECT col, id ... LIMIT 1 OFFSET n``.
 
     Only the sort column and id are read, so the ``(col, id)`` index covers it.
     """
-    col = sort_column(sort)
+    col = sort_column(sort, schema)
     ident = Contact.__table__.c.id
     stmt = select(col, ident) if col is not ident else select(ident, ident)
     if where is not None:
         stmt = stmt.where(where)
     row = session.execute(stmt.order_by(*order_by(col, reverse)).limit(1).offset(offset)).first()
-    return None if row is None else Key(row[0], int(row[1]))
+    if row is None:
+        return None
+    value = row[0]
+    if schema is not None and schema.is_custom(sort):
+        value = loaded(value, schema.custom_fields[sort].type)
+    return Key(value, int(row[1]))
 
 
 def count(session: Session, where: ColumnElement[bool] | None) -> int:

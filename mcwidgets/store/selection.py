@@ -11,8 +11,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, not_, true
 from sqlalchemy.orm import Session
 
-from ..domain.filters import bind
+from ..domain.filters import bind, parse_filter
 from ..domain.selection import Selection
+from .custom import LazySchema
 from .filter_sql import compile_filter
 from .ids import ids_in
 from .lists import ListResolver
@@ -37,6 +38,6 @@ def selection_where(selection: Selection, *, now: datetime, tz: str,
 def filter_where(filter, *, now: datetime, tz: str,
                  session: Session | None = None) -> ColumnElement[bool]:
     """The filter (JSON, text or Filter) as a WHERE clause; ``true()`` for all contacts."""
-    bound = bind(filter, now, tz)
+    bound = bind(parse_filter(filter, LazySchema(session)), now, tz)
     where = compile_filter(bound, list_clause=ListResolver(session, now, tz).clause)
     return true() if where is None else where

@@ -7,9 +7,9 @@ from mcwidgets.store import paging
 from mcwidgets.store.filter_sql import COLUMNS
 from mcwidgets.store.models import Contact
 
-# Book-keeping columns that are not contact properties: none since the status stamps moved
-# to the audit rows (migration 0006).
-INTERNAL: set[str] = set()
+# Columns that are not built-in contact properties: none since the status stamps moved
+# to the audit rows (migration 0006), but ``custom``, the values of custom properties (0007).
+INTERNAL: set[str] = {"custom"}
 SQL_TYPES = {TEXT: String, ENUMERATION: String, NUMBER: Integer, DATETIME: DateTime, BOOLEAN: Boolean}
 
 

@@ -25,6 +25,10 @@ class BoundCondition(Condition):
 
     lower: datetime | None = None
     upper: datetime | None = None
+    # The same range as local calendar days [first_day, end_day) (None open): a custom
+    # date property holds a calendar day, compared with these rather than instants.
+    first_day: date | None = None
+    end_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -104,10 +108,11 @@ DATE_RANGES: dict[str, Callable[[Any, Any, date], tuple[date | None, date | None
 
 
 def _bind_condition(c: Condition, zone: ZoneInfo, today: date) -> BoundCondition:
-    bound = BoundCondition(c.property, c.operator, c.value, c.values, c.high_value)
+    bound = BoundCondition(c.property, c.operator, c.value, c.values, c.high_value, field_type=c.field_type)
     if c.type != DATE or OPERATOR_TABLE[c.operator].arity == NO_VALUE:
         return bound
     lower, upper = DATE_RANGES[c.operator](c.value, c.high_value, today)
-    return BoundCondition(c.property, c.operator, c.value, c.values, c.high_value,
+    return BoundCondition(c.property, c.operator, c.value, c.values, c.high_value, field_type=c.field_type,
                           lower=None if lower is None else _day_start(lower, zone),
-                          upper=None if upper is None else _day_start(upper, zone))
+                          upper=None if upper is None else _day_start(upper, zone),
+                          first_day=lower, end_day=upper)

@@ -14,18 +14,18 @@ _SHOWN_VALUES = 5  # a sentence, not a dump: longer value lists are cut short
 
 
 def describe_filter(data: Filter | dict | str, now: datetime | None = None,
-                    tz: str = "UTC") -> str:
+                    tz: str = "UTC", schema=None) -> str:
     """A short sentence, e.g. "Country is any of NL, BE and last activity more than
     180 days ago (before 2026-05-30)". Relative dates show their exact local dates
     when ``now`` is given."""
-    filter = parse_filter(data)
+    filter = parse_filter(data, schema)
     if filter.is_all:
         return "All contacts"
     today = local_today(naive_utc(now), zone_of(tz)) if now is not None else None
     several = len(filter.groups) > 1
     parts = []
     for group in filter.groups:
-        text = " and ".join(_describe_condition(c, today) for c in group.conditions)
+        text = " and ".join(_describe_condition(c, today, schema) for c in group.conditions)
         parts.append(f"({text})" if several and len(group.conditions) > 1 else text)
     return _capitalize(" or ".join(parts))
 
@@ -35,8 +35,10 @@ def _capitalize(text: str) -> str:
     return text[:i] + text[i:i + 1].upper() + text[i + 1:]
 
 
-def _describe_condition(c: Condition, today: date | None) -> str:
-    prop = PROPERTIES[c.property]
+def _describe_condition(c: Condition, today: date | None, schema=None) -> str:
+    prop = (PROPERTIES if schema is None else schema.properties).get(c.property)
+    if prop is None:  # a custom property: the condition knows its type, the name reads as a label
+        prop = Property(c.property, c.type, c.property.replace("_", " "), field_type=c.field_type)
     if prop.type == LIST:
         return f"contact {OPERATOR_TABLE[c.operator].label(LIST)} {c.value!r}"
     subject = prop.label[:1].lower() + prop.label[1:]

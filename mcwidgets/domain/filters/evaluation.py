@@ -8,6 +8,7 @@ booleans read a missing value as False.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..errors import ValidationError
@@ -61,6 +62,8 @@ def _folded(test: Callable[[Any, str], bool]) -> Predicate:
 
 
 def _in_range(c, value) -> bool:
+    if isinstance(value, date) and not isinstance(value, datetime):  # a calendar day (custom date)
+        return (c.first_day is None or value >= c.first_day) and (c.end_day is None or value < c.end_day)
     value = naive_utc(value)
     return (c.lower is None or value >= c.lower) and (c.upper is None or value < c.upper)
 

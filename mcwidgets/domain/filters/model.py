@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..fields import CHOICE_LABELS, FIELDS
+from ..fields import CHOICE_LABELS, FIELDS, FILTER_TYPES
 from .operators import BOOL, DATE, ENUM, LIST, MANY, NO_VALUE, NUMBER, OPERATORS_BY_TYPE, RANGE, TEXT, arity
 
 if TYPE_CHECKING:
@@ -34,12 +34,19 @@ class Property:
     type: str
     label: str
     choices: tuple[str, ...] = ()  # enum values, normalised
+    field_type: str | None = None  # a custom property's field type (``domain.schema``); None: built-in
 
     @property
     def operators(self) -> tuple[str, ...]:
         return OPERATORS_BY_TYPE[self.type]
 
+    @property
+    def custom(self) -> bool:
+        return self.field_type is not None
+
     def choice_label(self, value: str) -> str:
+        if self.custom:
+            return value
         return CHOICE_LABELS.get(value, value.replace("_", " "))
 
 
@@ -78,12 +85,17 @@ class Condition:
     value: Any = None
     values: tuple = ()
     high_value: Any = None
+    # A custom property's field type (``domain.schema``), so that binding, evaluation and
+    # the SQL compiler need no schema; None for built-in properties.
+    field_type: str | None = field(default=None, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "values", tuple(self.values))  # keep it hashable
 
     @property
     def type(self) -> str:
+        if self.field_type is not None:
+            return FILTER_TYPES[self.field_type]
         return PROPERTIES[self.property].type
 
     def to_json(self) -> dict:

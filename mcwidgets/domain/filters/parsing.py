@@ -11,7 +11,7 @@ import math
 import re
 import reprlib
 from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import ValidationError
 from ..fields import FIELDS, HUBSPOT_NAMES
@@ -19,6 +19,9 @@ from .model import (MAX_DATE, MAX_DAYS, MAX_FILTERS_PER_GROUP, MAX_GROUPS, MAX_N
                     PROPERTIES, Condition, Filter, Group, Property)
 from .operators import (BOOL, DATE, DAYS, ENUM, LIST, MANY, NO_VALUE, NUMBER, OPERATOR_TABLE, RANGE, TEXT,
                         Operator)
+
+if TYPE_CHECKING:
+    from ..schema import Schema
 
 # Bad input is quoted in error messages, but short: never a dump of a huge or deeply
 # nested value (a plain repr of one recurses, or runs to megabytes).
@@ -40,9 +43,11 @@ def _first_line(e: Exception) -> str:
     return text.splitlines()[0][:200] if text else type(e).__name__
 
 
-def parse_filter(data: dict | str | Filter) -> Filter:
+def parse_filter(data: dict | str | Filter, schema: "Schema | None" = None) -> Filter:
     """Validate the filter JSON (a dict, or JSON text) into a ``Filter``.
 
+    ``schema`` (``domain.schema.Schema``) names the properties one may filter on: the
+    account's custom properties as well as the built-ins (None: the built-ins only).
     Raises ``ValidationError`` naming the group and filter (1-based), the property
     and the operator. A ``Filter`` is returned as it is.
     """
@@ -62,8 +67,10 @@ def parse_filter(data: dict | str | Filter) -> Filter:
     if set(data) & SEARCH_BODY_ONLY_KEYS:  # a HubSpot search request body: its filterGroups select
         from .search_body import parse_search_body  # builds on this module
 
-        return parse_search_body(data).filter
+        return parse_search_body(data, schema=schema).filter
     _refuse_unknown_keys(data, {"filterGroups"}, "the filter")
+    # The built-ins are looked up first: a schema is read only for a name that is not one.
+    properties = _Properties(schema)
     groups = data.get("filterGroups")
     groups = [] if groups is None else groups
     if not isinstance(groups, list):
@@ -71,7 +78,20 @@ def parse_filter(data: dict | str | Filter) -> Filter:
     if len(groups) > MAX_GROUPS:
         raise ValidationError(
             f"too many filter groups ({len(groups)}; at most {MAX_GROUPS})")
-    return Filter(tuple(_parse_group(g, i) for i, g in enumerate(groups, 1)))
+    return Filter(tuple(_parse_group(g, i, properties) for i, g in enumerate(groups, 1)))
+
+
+class _Properties:
+    """The built-in properties, then (only when asked for another name) the schema's."""
+
+    def __init__(self, schema):
+        self.schema = schema
+
+    def get(self, name: str) -> Property | None:
+        prop = PROPERTIES.get(name)
+        if prop is None and name and self.schema is not None:
+            prop = self.schema.properties.get(name)
+        return prop
 
 
 # The keys of a HubSpot CRM search request body besides filterGroups (``search_body``).
@@ -85,7 +105,7 @@ def _refuse_unknown_keys(data: dict, allowed: set[str], where: str) -> None:
                               f"(expected {', '.join(sorted(allowed))})")
 
 
-def _parse_group(raw: Any, g: int) -> Group:
+def _parse_group(raw: Any, g: int, properties: _Properties) -> Group:
     where = f"group {g}"
     if not isinstance(raw, dict):
         raise ValidationError(f'{where}: must be an object like {{"filters": [...]}}')
@@ -100,31 +120,34 @@ def _parse_group(raw: Any, g: int) -> Group:
     if len(filters) > MAX_FILTERS_PER_GROUP:
         raise ValidationError(f"{where}: too many filters ({len(filters)}; "
                               f"at most {MAX_FILTERS_PER_GROUP})")
-    return Group(tuple(_parse_condition(f, g, i) for i, f in enumerate(filters, 1)))
+    return Group(tuple(_parse_condition(f, g, i, properties) for i, f in enumerate(filters, 1)))
 
 
 _CONDITION_KEYS = {"propertyName", "operator", "value", "values", "highValue"}
 
 
-def _parse_condition(raw: Any, g: int, i: int) -> Condition:
+def _parse_condition(raw: Any, g: int, i: int, properties: _Properties) -> Condition:
     where = f"group {g}, filter {i}"
     if not isinstance(raw, dict):
         raise ValidationError(f"{where}: must be an object with propertyName and operator")
     _refuse_unknown_keys(raw, _CONDITION_KEYS, where)
-    prop = _parse_property(raw.get("propertyName"), where)
+    prop = _parse_property(raw.get("propertyName"), where, properties)
     operator = _parse_operator(raw.get("operator"), prop, where)
     where = f"{where} ({prop.name} {operator})"
     try:
-        return _parse_values(raw, prop, operator)
+        condition = _parse_values(raw, prop, operator)
     except ValidationError as e:
         raise ValidationError(f"{where}: {e}") from None
+    if prop.field_type is not None:
+        object.__setattr__(condition, "field_type", prop.field_type)
+    return condition
 
 
-def _parse_property(name: Any, where: str) -> Property:
+def _parse_property(name: Any, where: str, properties: _Properties = _Properties(None)) -> Property:
     if not isinstance(name, str) or not name.strip():
         raise ValidationError(f"{where}: propertyName is missing")
     key = name.strip().lower()
-    prop = PROPERTIES.get(key) or PROPERTIES.get(HUBSPOT_NAMES.get(key, ""))  # ours, or HubSpot's name
+    prop = properties.get(key) or properties.get(HUBSPOT_NAMES.get(key, ""))  # ours, or HubSpot's name
     if prop is None:
         raise ValidationError(f"{where}: unknown property {_shown(name)}")
     return prop
@@ -296,6 +319,11 @@ def _parse_enum(raw: Any, prop: Property) -> str:
         raise ValidationError(f"{_shown(raw)} is not one of: {', '.join(prop.choices)}")
     if len(raw) > 200:  # the parsers' own messages quote the whole input
         raise ValidationError(f"{_shown(raw)} is not one of: {', '.join(prop.choices)}")
+    if prop.custom:
+        for choice in prop.choices:  # a custom option: ignoring case and surrounding spaces
+            if choice.lower() == raw.strip().lower():
+                return choice
+        raise ValidationError(f"{_shown(raw)} is not one of: {', '.join(prop.choices)}")
     return FIELDS[prop.name].parse_choice(raw)  # raises ValidationError on unknown
 
 
@@ -315,7 +343,7 @@ _VALUE_PARSERS: dict[str, Callable[[Any, Property], Any]] = {
 }
 
 
-def list_names(filter: Filter | dict | str) -> set[str]:
+def list_names(filter: Filter | dict | str, schema: "Schema | None" = None) -> set[str]:
     """The list names the filter refers to (IN_LIST / NOT_IN_LIST)."""
-    return {c.value for g in parse_filter(filter).groups for c in g.conditions
+    return {c.value for g in parse_filter(filter, schema).groups for c in g.conditions
             if c.type == LIST}

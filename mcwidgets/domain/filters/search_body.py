@@ -49,22 +49,23 @@ class SearchBody:
     notes: tuple[str, ...] = ()  # one line each: what was ignored, and why
 
 
-def parse_search_body(data: dict | str) -> SearchBody:
+def parse_search_body(data: dict | str, schema=None) -> SearchBody:
     """Validate a HubSpot search request body (a dict, or JSON text); raises ``ValidationError``.
 
     A plain filter (``filterGroups`` only) is a body without sort, columns or notes.
+    ``schema`` (``domain.schema.Schema``) adds the account's custom properties.
     """
     if isinstance(data, (str, bytes)):
         try:
             data = json.loads(data)
         except (ValueError, RecursionError):
-            return SearchBody(parse_filter(data))  # parse_filter words the error
+            return SearchBody(parse_filter(data, schema))  # parse_filter words the error
     if not isinstance(data, dict):
-        return SearchBody(parse_filter(data))
+        return SearchBody(parse_filter(data, schema))
     _refuse_unknown_keys(data, set(SEARCH_BODY_KEYS), "the search body")
-    filter = parse_filter({"filterGroups": data.get("filterGroups")} if "filterGroups" in data else {})
-    sort, descending = _parse_sorts(data.get("sorts"))
-    columns = _parse_properties(data.get("properties"))
+    filter = parse_filter({"filterGroups": data.get("filterGroups")} if "filterGroups" in data else {}, schema)
+    sort, descending = _parse_sorts(data.get("sorts"), schema)
+    columns = _parse_properties(data.get("properties"), schema)
     notes = []
     paging = [k for k in ("limit", "after") if data.get(k) is not None]
     if paging:
@@ -74,14 +75,16 @@ def parse_search_body(data: dict | str) -> SearchBody:
     return SearchBody(filter, sort, descending, columns, tuple(notes))
 
 
-def _property(raw: Any, where: str) -> str:
+def _property(raw: Any, where: str, schema=None) -> str:
     name = canonical_name(raw) if isinstance(raw, str) and len(raw) <= 200 else None
+    if name is None and schema is not None and isinstance(raw, str) and schema.is_custom(raw.strip().lower()):
+        name = raw.strip().lower()
     if name is None:
         raise ValidationError(f"{where}: unknown property {_shown(raw)}")
     return name
 
 
-def _parse_sorts(raw: Any) -> tuple[str | None, bool]:
+def _parse_sorts(raw: Any, schema=None) -> tuple[str | None, bool]:
     if raw is None or raw == []:
         return None, False
     if not isinstance(raw, list):
@@ -96,8 +99,8 @@ def _parse_sorts(raw: Any) -> tuple[str | None, bool]:
         raise ValidationError('sort 1: must be an object like {"propertyName": "createdate", '
                               '"direction": "DESCENDING"}')
     _refuse_unknown_keys(item, {"propertyName", "direction"}, "sort 1")
-    name = _property(item.get("propertyName"), "sort 1")
-    if name not in GRID_FIELDS:
+    name = _property(item.get("propertyName"), "sort 1", schema)
+    if name not in (GRID_FIELDS if schema is None else schema.grid_columns):
         raise ValidationError(f"sort 1: cannot sort by {name!r}")
     direction = item.get("direction", ASCENDING)
     if not isinstance(direction, str) or direction.strip().upper() not in (ASCENDING, DESCENDING):
@@ -105,14 +108,15 @@ def _parse_sorts(raw: Any) -> tuple[str | None, bool]:
     return name, direction.strip().upper() == DESCENDING
 
 
-def _parse_properties(raw: Any) -> tuple[str, ...]:
+def _parse_properties(raw: Any, schema=None) -> tuple[str, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
         raise ValidationError('properties must be a list of property names like ["email", "firstname"]')
-    if len(raw) > len(FIELDS) * 4:
-        raise ValidationError(f"too many properties ({len(raw)}; at most {len(FIELDS) * 4})")
-    return tuple(dict.fromkeys(_property(p, f"properties {i}") for i, p in enumerate(raw, 1)))
+    most = len(FIELDS if schema is None else schema.fields) * 4
+    if len(raw) > most:
+        raise ValidationError(f"too many properties ({len(raw)}; at most {most})")
+    return tuple(dict.fromkeys(_property(p, f"properties {i}", schema) for i, p in enumerate(raw, 1)))
 
 
 __all__ = ["SearchBody", "parse_search_body", "ASCENDING", "DESCENDING", "MAX_SORTS", "SEARCH_BODY_KEYS"]
