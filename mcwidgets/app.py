@@ -341,6 +341,39 @@ class App:
     def set_default_status(self, source: str, status: str) -> dict[str, str]:
         return contacts.set_default_status(self.ctx, self.actor_or_system, source, status)
 
+    # --- custom properties (services.properties) ------------------------------------
+
+    def schema(self):
+        """The account's contact schema (``domain.schema.Schema``): built-ins + custom properties."""
+        from .services import properties
+
+        return properties.schema_of(self.ctx)
+
+    def properties(self):
+        from .services import properties
+
+        return properties.list_properties(self.ctx)
+
+    def create_property(self, name: str, label: str, type: str, options=()):
+        from .services import properties
+
+        return self._notify(properties.create_property(self.ctx, self.actor_or_system, name, label, type, options))
+
+    def rename_property(self, name: str, new_name: str | None = None, *, label: str | None = None):
+        from .services import properties
+
+        return self._notify(properties.rename_property(self.ctx, self.actor_or_system, name, new_name, label))
+
+    def delete_property(self, name: str) -> int:
+        from .services import properties
+
+        return self._notify(properties.delete_property(self.ctx, self.actor_or_system, name))
+
+    def set_property_values(self, contact_id: int, values: dict) -> dict:
+        from .services import properties
+
+        return self._notify(properties.set_values(self.ctx, self.actor, contact_id, values))
+
     def demo(self, contacts: int = 10_000, seed: int = 42, progress=None, *, replace_all_data: bool = False):
         """Fill an empty or demo-only store with demo data; a store holding anything else
         is refused unless an admin passes ``replace_all_data=True``."""

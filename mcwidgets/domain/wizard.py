@@ -39,31 +39,31 @@ def eligible_filter(prop: str) -> dict:
 
 
 def wizard_groups(*, hard_bounced: bool = False, unsubscribed: bool = False,
-                  filter: dict | None = None, lists=()) -> list[dict]:
+                  filter: dict | None = None, lists=(), schema=None) -> list[dict]:
     groups = []
     if hard_bounced:
         groups.append({"filters": [is_true(HARD_BOUNCED)]})
     if unsubscribed:
         groups.append({"filters": [is_true(UNSUBSCRIBED)]})
     if filter:
-        groups.extend(parse_filter(filter).to_json()["filterGroups"])
+        groups.extend(parse_filter(filter, schema).to_json()["filterGroups"])
     for name in dict.fromkeys(lists):  # keep the order chosen, once each
         groups.append(list_group(name))
     return groups
 
 
 def wizard_filter(*, hard_bounced: bool = False, unsubscribed: bool = False,
-                  filter: dict | None = None, lists=()) -> dict | None:
+                  filter: dict | None = None, lists=(), schema=None) -> dict | None:
     """The wizard's whole selection as one canonical filter, or None if nothing is chosen.
 
     Raises ValidationError if the choices make more OR-groups than a filter holds.
     """
     groups = wizard_groups(hard_bounced=hard_bounced, unsubscribed=unsubscribed, filter=filter,
-                           lists=lists)
+                           lists=lists, schema=schema)
     if not groups:
         return None
     if len(groups) > MAX_GROUPS:
         raise ValidationError(
             f"the wizard's selection has {len(groups)} groups (unengaged contacts, filter groups and "
             f"lists together; at most {MAX_GROUPS}): choose fewer lists or filter groups")
-    return parse_filter({"filterGroups": groups}).to_json()
+    return parse_filter({"filterGroups": groups}, schema).to_json()

@@ -37,12 +37,13 @@ class WorkflowDefinition:
 NAME_ERROR = "a workflow needs a name"  # the start of the error about a workflow's name
 
 
-def define(name: str, trigger, action: str, reenroll: bool = False) -> WorkflowDefinition:
+def define(name: str, trigger, action: str, reenroll: bool = False, schema=None) -> WorkflowDefinition:
+    """``schema`` (``domain.schema.Schema``): the account's custom properties may be triggers too."""
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise ValidationError(f"{NAME_ERROR} of 1 to 200 characters")
     try:
-        flt = parse_filter(trigger)
+        flt = parse_filter(trigger, schema)
     except ValidationError as e:
         raise ValidationError(f"workflow {name!r} trigger: {e}")
     if flt.is_all:

@@ -10,6 +10,7 @@ from ..store.lists import count_matching
 from ..store.selection import selection_where
 from .context import Context
 from .lists import account_tz, as_selection
+from .properties import SchemaOf
 
 
 @dataclass(frozen=True)
@@ -26,18 +27,19 @@ def count(ctx: Context, selection_or_filter=None) -> int:
 
 def count_described(ctx: Context, selection_or_filter=None) -> CountResult:
     """The count and a sentence saying what was counted (exact dates for relative ones)."""
-    selection = as_selection({} if selection_or_filter is None else selection_or_filter)
+    schema = SchemaOf(ctx)
+    selection = as_selection({} if selection_or_filter is None else selection_or_filter, schema)
     with ctx.read() as session:
         tz, now = account_tz(session), ctx.now()
         where = selection_where(selection, now=now, tz=tz, session=session)
         n = count_matching(session, where)
-    return CountResult(n, describe(selection, now, tz))
+    return CountResult(n, describe(selection, now, tz, schema))
 
 
-def describe(selection: Selection, now, tz: str) -> str:
+def describe(selection: Selection, now, tz: str, schema=None) -> str:
     if selection.filter is None:
         return selection.describe()
-    text = describe_filter(selection.filter, now, tz)
+    text = describe_filter(selection.filter, now, tz, schema)
     if selection.exclude_ids:
         text += f" except {len(selection.exclude_ids)} chosen contact(s)"
     return text

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.actors import Actor, ActorKind
 from ..domain.filters import describe_filter
+from ..store.custom import LazySchema
 from ..domain.selection import Selection
 from ..store.models import Account, Contact, Workflow, WorkflowEnrollment
 from ..store.selection import selection_where
@@ -69,7 +70,7 @@ def run_one(session: Session, ctx: Context, wf: Workflow, *, only=None, requeste
                                 requested_by=requested_by, now=now)
         return RunResult(wf.name, 0, 0, None, held_id=held_id)
     action = start_action(session, f"workflow_{wf.action}", Actor(ActorKind.WORKFLOW, wf.name), now,
-                          description=f"workflow {wf.name!r}: {describe_filter(wf.trigger)}",
+                          description=f"workflow {wf.name!r}: {describe_filter(wf.trigger, schema=LazySchema(session))}",
                           details={"workflow_id": wf.id, "forecast": fc.as_json()})
     session.execute(insert(E).from_select(
         ["workflow_id", "contact_id", "enrolled_at", "action_id", "kind", "active"],

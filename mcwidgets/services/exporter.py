@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,14 +24,17 @@ from sqlalchemy import select
 
 from ..domain.csv_safety import neutralise, safe_row
 from ..domain.errors import ValidationError
+from ..domain.fields import BOOLEAN, DATETIME, NUMBER
 from ..domain.filters import parse_search_body
 from ..domain.selection import Selection
 from ..store import paging as sql_paging
 from ..store import queries
+from ..store.custom import DATETIME_FORMAT, custom_value, loaded
 from ..store.models import Contact
 from ..store.selection import selection_where
 from . import csvcolumns as cols
 from .context import Context
+from .properties import schema_of
 
 PAGE_SIZE = 5_000
 
@@ -49,15 +53,16 @@ def export_csv(ctx: Context, out_path_or_file, selection: Selection | dict | Non
         raise ValidationError("page_size must be at least 1")
     if isinstance(selection, dict):
         selection = Selection(filter=selection)
+    schema = schema_of(ctx)  # custom properties are columns too: heading = label
     if selection is not None and isinstance(selection.filter, dict) and not columns and sort is None:
-        body = parse_search_body(selection.filter)  # a HubSpot search body: its sorts and properties
+        body = parse_search_body(selection.filter, schema)  # a HubSpot search body: its sorts and properties
         columns, sort, descending = body.columns, body.sort, body.descending
-    unknown = [p for p in columns if p not in cols.EXPORT_HEADINGS]
+    unknown = [p for p in columns if p not in cols.EXPORT_HEADINGS and not schema.is_custom(p)]
     if unknown:
         raise ValidationError(f"cannot export the unknown property {unknown[0]!r}")
-    props = list(dict.fromkeys(columns)) or list(cols.EXPORT_HEADINGS)
+    props = list(dict.fromkeys(columns)) or [*cols.EXPORT_HEADINGS, *schema.custom_fields]
     if sort is not None:
-        sql_paging.sort_column(sort)  # raises ValidationError for a column one cannot sort by
+        sql_paging.sort_column(sort, schema)  # raises ValidationError for a column one cannot sort by
     if isinstance(out_path_or_file, (str, os.PathLike)):
         try:
             out = open(Path(out_path_or_file), "w", newline="", encoding="utf-8")
@@ -75,10 +80,12 @@ def export_csv(ctx: Context, out_path_or_file, selection: Selection | dict | Non
             where = (selection_where(selection, now=ctx.now(), tz=tz_name, session=session)
                      if selection is not None else None)
             writer = csv.writer(out)
-            writer.writerow(safe_row(cols.EXPORT_HEADINGS[p] for p in props))
+            writer.writerow(safe_row(cols.EXPORT_HEADINGS.get(p) or schema.custom_fields[p].label for p in props))
             if sort is not None:
-                return _export_sorted(session, where, writer, props, tz, sort, descending, page_size, progress)
-            columns = [Contact.__table__.c[p] for p in ("id", *props)]
+                return _export_sorted(session, where, writer, props, tz, sort, descending, page_size, progress,
+                                      schema)
+            columns = [Contact.__table__.c[p] if p in cols.EXPORT_HEADINGS else
+                       custom_value(p, schema.custom_fields[p].type) for p in ("id", *props)]
             last_id = 0
             while True:
                 stmt = select(*columns).where(Contact.id > last_id)
@@ -87,7 +94,7 @@ def export_csv(ctx: Context, out_path_or_file, selection: Selection | dict | Non
                 rows = session.execute(stmt.order_by(Contact.id).limit(page_size)).all()
                 if not rows:
                     break
-                writer.writerows(_format(row[1:], props, tz) for row in rows)
+                writer.writerows(_format(row[1:], props, tz, schema) for row in rows)
                 written += len(rows)
                 last_id = rows[-1][0]
                 if progress:
@@ -102,14 +109,14 @@ def export_csv(ctx: Context, out_path_or_file, selection: Selection | dict | Non
     return written
 
 
-def _export_sorted(session, where, writer, props, tz, sort, descending, page_size, progress) -> int:
+def _export_sorted(session, where, writer, props, tz, sort, descending, page_size, progress, schema=None) -> int:
     """Keyset pages in the order of ``sort`` (NULLs last, id breaking ties), as the grid orders."""
     written, key = 0, None
     while True:
-        rows = sql_paging.fetch(session, where, sort, key=key, reverse=descending, limit=page_size)
+        rows = sql_paging.fetch(session, where, sort, key=key, reverse=descending, limit=page_size, schema=schema)
         if not rows:
             break
-        writer.writerows(_format([r[p] for p in props], props, tz) for r in rows)
+        writer.writerows(_format([r[p] for p in props], props, tz, schema) for r in rows)
         written += len(rows)
         key = sql_paging.key_of(rows[-1], sort)
         if progress:
@@ -119,10 +126,13 @@ def _export_sorted(session, where, writer, props, tz, sort, descending, page_siz
     return written
 
 
-def _format(row, props: list[str], tz: ZoneInfo) -> list[str]:
+def _format(row, props: list[str], tz: ZoneInfo, schema=None) -> list[str]:
     values = []
     for prop, v in zip(props, row):
-        if prop in cols.DATE_PROPERTIES:
+        custom = schema.custom_fields.get(prop) if schema is not None else None
+        if custom is not None:
+            values.append(_format_custom(v, custom.type, tz))
+        elif prop in cols.DATE_PROPERTIES:
             values.append(cols.format_datetime(v, tz))
         elif prop in cols.BOOL_PROPERTIES:
             values.append(cols.format_bool(v))
@@ -133,3 +143,17 @@ def _format(row, props: list[str], tz: ZoneInfo) -> list[str]:
         else:  # text as stored, neutralised if a spreadsheet would run it as a formula
             values.append("" if v is None else neutralise(v))
     return values
+
+
+def _format_custom(v, field_type: str, tz: ZoneInfo) -> str:
+    """A custom value as import reads it back: datetimes local with their offset, booleans Yes/No."""
+    v = loaded(v, field_type)
+    if v is None:
+        return ""
+    if field_type == DATETIME:
+        return cols.format_datetime(datetime.strptime(v, DATETIME_FORMAT), tz)
+    if field_type == BOOLEAN:
+        return cols.format_bool(v)
+    if field_type == NUMBER:
+        return str(v)
+    return neutralise(str(v))  # dates are ISO text; text as stored, neutralised

@@ -24,11 +24,13 @@ from ..domain.filters import LIST, Filter, Group, list_names, parse_filter
 from ..domain.selection import Selection
 from ..store import lists as sql
 from ..store import queries
+from ..store.custom import LazySchema
 from ..store.lists import ACTIVE, STATIC, ListResolver, find_list
 from ..store.models import ContactList, ListMember, SavedView, Workflow
 from ..store.selection import selection_where
 from .context import Context
 from .permissions import require_user
+from .properties import SchemaOf
 
 MAX_NAME = 200
 
@@ -75,12 +77,13 @@ def check_name(name: Any, what: str = "list") -> str:
     return name
 
 
-def as_selection(what) -> Selection:
-    """A Selection from a Selection, a filter (dict, JSON text, Filter) or contact ids."""
+def as_selection(what, schema=None) -> Selection:
+    """A Selection from a Selection, a filter (dict, JSON text, Filter) or contact ids.
+    ``schema``: the account's (``services.properties.SchemaOf``), for custom properties."""
     if isinstance(what, Selection):
         return what
     if isinstance(what, (dict, str, Filter)):
-        return Selection(filter=parse_filter(what).to_json())
+        return Selection(filter=parse_filter(what, schema).to_json())
     if isinstance(what, Iterable):
         return Selection.of_ids(what)
     raise ValidationError("contacts must be given as ids, a filter or a Selection")
@@ -129,7 +132,7 @@ def _naming(session: Session, name: str):
     for holder in FILTER_HOLDERS:
         for row in holder.rows(session):
             if not (holder.model is ContactList and row.name == name) \
-                    and name in _names_in(getattr(row, holder.column)):
+                    and name in _names_in(getattr(row, holder.column), LazySchema(session)):
                 yield holder, row
 
 
@@ -138,16 +141,16 @@ def _users_of(session: Session, name: str) -> list[str]:
     return [f"{holder.label} {row.name!r}" for holder, row in _naming(session, name)]
 
 
-def _names_in(filter) -> set[str]:
+def _names_in(filter, schema=None) -> set[str]:
     try:
-        return list_names(filter or {})
+        return list_names(filter or {}, schema)
     except ValidationError:  # a stored filter a newer version wrote: names nothing we know
         return set()
 
 
-def rename_in_filter(filter: dict, old: str, new: str) -> dict | None:
+def rename_in_filter(filter: dict, old: str, new: str, schema=None) -> dict | None:
     """The filter with list ``old`` renamed to ``new``; None if it does not name ``old``."""
-    parsed = parse_filter(filter)
+    parsed = parse_filter(filter, schema)
     if old not in list_names(parsed):
         return None
     groups = tuple(Group(tuple(replace(c, value=new) if c.type == LIST and c.value == old else c
@@ -168,7 +171,7 @@ def create_list(ctx: Context, actor: Actor, name: str, filter=None) -> ListInfo:
         resolver = _resolver(ctx, session)
         stored = None
         if filter is not None:
-            parsed = parse_filter(filter)
+            parsed = parse_filter(filter, resolver.schema)
             resolver.check_active(name, parsed)
             stored = parsed.to_json()
         row = ContactList(name=name, kind=STATIC if filter is None else ACTIVE, filter=stored,
@@ -189,7 +192,8 @@ def rename_list(ctx: Context, actor: Actor, old: str, new: str) -> ListInfo:
             if session.scalar(select(ContactList.id).where(ContactList.name == new)) is not None:
                 raise Conflict(f"a list named {new!r} exists already")
             for holder, other in list(_naming(session, old)):
-                setattr(other, holder.column, rename_in_filter(getattr(other, holder.column), old, new))
+                setattr(other, holder.column, rename_in_filter(getattr(other, holder.column), old, new,
+                                                               LazySchema(session)))
             row.name = new
             session.flush()
         return _info(session, row, _resolver(ctx, session))
@@ -222,7 +226,7 @@ def remove_members(ctx: Context, actor: Actor, name: str, contacts) -> MemberCha
 
 def _change_members(ctx: Context, actor: Actor, name: str, contacts, change) -> MemberChange:
     name = check_name(name)
-    selection = as_selection(contacts)
+    selection = as_selection(contacts, SchemaOf(ctx))
     selection.require_explicit_all()
     with ctx.write() as session:
         require_user(session, actor)

@@ -56,6 +56,20 @@ def schema_of(ctx: Context) -> Schema:
         return store.load_schema(session)
 
 
+class SchemaOf:
+    """``schema_of(ctx)`` read on first use (a filter on built-ins alone never reads it)."""
+
+    def __init__(self, ctx: Context):
+        self._ctx, self._schema = ctx, None
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._schema is None:
+            self._schema = schema_of(self._ctx)
+        return getattr(self._schema, name)
+
+
 def list_properties(ctx: Context) -> list[PropertyInfo]:
     with ctx.read() as session:
         return [_info(r) for r in session.scalars(select(CustomProperty).order_by(CustomProperty.id))]
@@ -188,5 +202,5 @@ def set_values(ctx: Context, actor: Actor, contact_id: int, values: dict) -> dic
         return dict(merged)
 
 
-__all__ = ["set_values", "PropertyInfo", "schema_of", "list_properties", "create_property", "rename_property",
+__all__ = ["SchemaOf", "set_values", "PropertyInfo", "schema_of", "list_properties", "create_property", "rename_property",
            "delete_property", "add_property", "users_of", "PROPERTY_KINDS"]

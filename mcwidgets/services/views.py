@@ -21,6 +21,7 @@ from ..store.lists import ListResolver
 from ..store.models import SavedView
 from ..store.paging import GRID_COLUMNS, SORTABLE
 from .context import Context
+from .properties import SchemaOf
 from .lists import account_tz, check_name
 from .permissions import require_user
 
@@ -40,11 +41,12 @@ class ViewInfo:
                 "columns": self.columns, "created_by": self.created_by,
                 "created_at": self.created_at.isoformat()}
 
-    def describe(self) -> str:
-        return describe_filter(self.filter)
+    def describe(self, schema=None) -> str:
+        """``schema``: the account's (``App.schema()``), which names its custom properties."""
+        return describe_filter(self.filter, schema=schema)
 
 
-def parse_sort(sort: Any) -> dict | None:
+def parse_sort(sort: Any, schema=None) -> dict | None:
     """``{"column": c, "descending": b}``, ``"c"`` or ``"c:desc"`` / ``"c:asc"`` -> dict."""
     if sort is None or sort == "":
         return None
@@ -63,12 +65,13 @@ def parse_sort(sort: Any) -> dict | None:
     if not isinstance(descending, bool):
         raise ValidationError(f"sort: descending must be true or false, not {descending!r}")
     column = sort["column"].strip()
-    if column not in SORTABLE:
-        raise ValidationError(f"cannot sort by {column!r}: sort by one of {', '.join(SORTABLE)}")
+    sortable = SORTABLE if schema is None or column in SORTABLE else schema.grid_columns
+    if column not in sortable:
+        raise ValidationError(f"cannot sort by {column!r}: sort by one of {', '.join(sortable)}")
     return {"column": column, "descending": descending}
 
 
-def parse_columns(columns: Any) -> list[str] | None:
+def parse_columns(columns: Any, schema=None) -> list[str] | None:
     """A list of grid columns (or "a,b,c"); no duplicates, at least one."""
     if columns is None:
         return None
@@ -79,7 +82,9 @@ def parse_columns(columns: Any) -> list[str] | None:
     out: list[str] = []
     for c in columns:
         if not isinstance(c, str) or c.strip() not in GRID_COLUMNS:
-            raise ValidationError(f"unknown column {c!r} (one of {', '.join(GRID_COLUMNS)})")
+            known = GRID_COLUMNS if schema is None else schema.grid_columns
+            if not isinstance(c, str) or c.strip() not in known:
+                raise ValidationError(f"unknown column {c!r} (one of {', '.join(known)})")
         if c.strip() in out:
             raise ValidationError(f"column {c.strip()!r} is given twice")
         out.append(c.strip())
@@ -102,8 +107,9 @@ def save_view(ctx: Context, actor: Actor, name: str, filter, *, sort=None,
               columns=None) -> ViewInfo:
     """Create the view, or replace the filter, sort and columns of the one so named."""
     name = check_name(name, "view")
-    parsed = parse_filter(filter)
-    sort, columns = parse_sort(sort), parse_columns(columns)
+    schema = SchemaOf(ctx)
+    parsed = parse_filter(filter, schema)
+    sort, columns = parse_sort(sort, schema), parse_columns(columns, schema)
     with ctx.write() as session:
         require_user(session, actor)
         resolver = ListResolver(session, ctx.now(), account_tz(session))

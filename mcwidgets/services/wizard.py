@@ -12,6 +12,7 @@ from ..domain.errors import ValidationError
 from ..domain.filters import parse_filter
 from ..domain.selection import Selection
 from .context import Context
+from .properties import SchemaOf
 from .status import ActionResult, set_non_marketing
 
 KIND = "wizard"
@@ -19,7 +20,7 @@ KIND = "wizard"
 
 def run_wizard(ctx: Context, actor: Actor, filter: dict | str) -> ActionResult:
     """Set the contacts of ``filter`` (see ``domain.wizard.wizard_filter``) as non-marketing."""
-    parsed = parse_filter(filter)
+    parsed = parse_filter(filter, SchemaOf(ctx))
     if parsed.is_all:
         raise ValidationError("the wizard has nothing to update: choose unengaged contacts, a filter "
                               "or lists (an empty filter would select every contact)")

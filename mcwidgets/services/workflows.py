@@ -23,6 +23,7 @@ from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.filters import describe_filter
 from ..domain.forecast import Forecast
 from ..domain.selection import Selection
+from ..store.custom import LazySchema
 from ..store.importing import release_held_rows
 from ..store.models import Contact, Workflow, WorkflowEnrollment
 from ..store.selection import selection_where
@@ -34,6 +35,7 @@ from .held_guard import (DEFAULT_SPIKE_LIMIT, HeldRow, hold_import, list_held,  
                          pending_held, spike_limit)
 from .importer import apply_held_import
 from .permissions import require_admin, require_edit_marketing
+from .properties import SchemaOf
 from .unit_of_work import action_session, read_session
 
 E = WorkflowEnrollment
@@ -64,7 +66,7 @@ class DryRun:
 
 def create(ctx: Context, actor: Actor, name: str, trigger, action: str, *, reenroll: bool = False) -> WorkflowInfo:
     """Create a workflow, turned off (admins; one that sets marketing needs the permission too)."""
-    d = rules.define(name, trigger, action, reenroll)
+    d = rules.define(name, trigger, action, reenroll, schema=SchemaOf(ctx))
     with action_session(ctx) as session:
         require_admin(session, actor, "create workflows")
         if d.sets_marketing:
@@ -134,7 +136,8 @@ def update_workflow(ctx: Context, actor: Actor, name: str, *, new_name: str | No
         if wf.enabled:
             raise Conflict(f"workflow {wf.name!r} is on: turn it off before editing it")
         d = rules.define(wf.name if new_name is None else new_name, wf.trigger if trigger is None else trigger,
-                         wf.action if action is None else action, wf.reenroll if reenroll is None else reenroll)
+                         wf.action if action is None else action, wf.reenroll if reenroll is None else reenroll,
+                         schema=LazySchema(session))
         if d.sets_marketing:
             require_edit_marketing(session, actor)
         if d.name != wf.name and session.scalar(select(Workflow.id).where(Workflow.name == d.name)) is not None:
@@ -197,7 +200,7 @@ def _find(session: Session, name: str) -> Workflow:
 def _info(session: Session, wf: Workflow) -> WorkflowInfo:
     enrolled = session.scalar(select(func.count()).select_from(E)
                               .where(E.workflow_id == wf.id, E.kind == "enrolled")) or 0
-    return WorkflowInfo(wf.id, wf.name, wf.trigger, describe_filter(wf.trigger), wf.action, wf.reenroll,
+    return WorkflowInfo(wf.id, wf.name, wf.trigger, describe_filter(wf.trigger, schema=LazySchema(session)), wf.action, wf.reenroll,
                         wf.enabled, wf.created_by, enrolled)
 
 

@@ -36,7 +36,9 @@ def _capitalize(text: str) -> str:
 
 
 def _describe_condition(c: Condition, today: date | None, schema=None) -> str:
-    prop = (PROPERTIES if schema is None else schema.properties).get(c.property)
+    prop = PROPERTIES.get(c.property)
+    if prop is None and schema is not None:
+        prop = schema.properties.get(c.property)
     if prop is None:  # a custom property: the condition knows its type, the name reads as a label
         prop = Property(c.property, c.type, c.property.replace("_", " "), field_type=c.field_type)
     if prop.type == LIST:
