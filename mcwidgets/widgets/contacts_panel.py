@@ -20,7 +20,7 @@ import ipywidgets as widgets
 
 from .bulk_actions import BulkActions
 from .filter_builder import FilterBuilder
-from .grid import COLUMNS, DEFAULT_COLUMNS, DEFAULT_SORT, PICKER_LABELS, ContactGrid
+from .grid import DEFAULT_COLUMNS, DEFAULT_SORT, PICKER_LABELS, ContactGrid
 from .panel_kit import Markup, error_html, first_line, html, log_failure, style
 
 CHOOSE = ""  # the dropdown's "no view" entry
@@ -56,9 +56,11 @@ class ContactsPanel(widgets.VBox):
         views = widgets.HBox([self.view_select, self.view_name, self.save_button, self.view_message])
         views.add_class("mcw-views")
 
-        # the tags are the filter's property labels; COLUMN_OF maps them back
-        self.columns_input = widgets.TagsInput(value=[PICKER_LABELS[c] for c in self.grid.columns],
-                                               allowed_tags=[PICKER_LABELS[c] for c in COLUMNS],
+        # the tags are the filter's property labels; _column_of maps them back
+        picker = self.grid.picker_labels  # the built-ins' and the account's custom properties'
+        self._column_of = {label: name for name, label in picker.items()}
+        self.columns_input = widgets.TagsInput(value=[picker[c] for c in self.grid.columns],
+                                               allowed_tags=[picker[c] for c in self.grid.all_columns],
                                                allow_duplicates=False,
                                                layout=widgets.Layout(width="100%"))
         self.columns_input.add_class("mcw-columns-input")
@@ -113,12 +115,12 @@ class ContactsPanel(widgets.VBox):
 
     # ---- columns ---------------------------------------------------------------------
     def _on_columns_input(self, change) -> None:
-        chosen = [COLUMN_OF[t] for t in change["new"] if t in COLUMN_OF]
+        chosen = [self._column_of[t] for t in change["new"] if t in self._column_of]
         if chosen and chosen != list(self.grid.columns):
             self.grid.columns = chosen
 
     def _on_grid_columns(self, change) -> None:
-        tags = [PICKER_LABELS[c] for c in change["new"]]
+        tags = [self.grid.picker_labels[c] for c in change["new"]]
         if list(self.columns_input.value) != tags:
             self.columns_input.value = tags
 

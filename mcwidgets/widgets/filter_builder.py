@@ -28,6 +28,7 @@ import traitlets
 from ..domain.filters import MAX_FILTERS_PER_GROUP, MAX_GROUPS, describe_filter
 from . import filter_model as fm
 from .filter_row import FilterRow, _cls  # FilterRow re-exported: callers import it from here
+from .grid import _schema_of
 from .panel_kit import html, log_failure, num, style
 
 
@@ -47,6 +48,8 @@ class FilterBuilder(widgets.VBox):
     def __init__(self, app, value: dict | None = None, *, debounce: float = 0.3,
                  empty_text: str | None = None, max_groups: int = MAX_GROUPS):
         self.app = app
+        # The property list and operators offer the account's custom properties too.
+        self.fm = fm.Model(_schema_of(app))
         self.debounce = debounce
         self.empty_text = empty_text
         self.max_groups = max_groups
@@ -101,7 +104,7 @@ class FilterBuilder(widgets.VBox):
         """The filter in words, relative dates with their exact local dates."""
         if not filter.get("filterGroups") and self.empty_text is not None:
             return self.empty_text
-        return describe_filter(filter, now=self.app.now(), tz=self._timezone())
+        return describe_filter(filter, now=self.app.now(), tz=self._timezone(), schema=self.fm.schema)
 
     # ---- structure ----------------------------------------------------------------
     def add_group(self, conditions: list[dict] | None = None) -> list[FilterRow]:
@@ -185,7 +188,7 @@ class FilterBuilder(widgets.VBox):
     def _validate_filter(self, proposal):
         """Canonical JSON, or the previous value with the problem shown inline."""
         try:
-            return fm.canonical(proposal["value"])
+            return self.fm.canonical(proposal["value"])
         except Exception as e:
             self._show_invalid(f"This filter cannot be loaded: {e}")
             return dict(self.filter)
@@ -196,7 +199,7 @@ class FilterBuilder(widgets.VBox):
         self._loading = True
         try:
             self.groups = []
-            for conditions in fm.groups_of(change["new"]):
+            for conditions in self.fm.groups_of(change["new"]):
                 self.add_group(conditions)
         finally:
             self._loading = False
@@ -206,9 +209,9 @@ class FilterBuilder(widgets.VBox):
     def _rows_changed(self) -> None:
         if self._loading:
             return
-        new, problem = fm.filter_from_rows([[row.spec for row in rows] for rows in self.groups])
+        new, problem = self.fm.filter_from_rows([[row.spec for row in rows] for rows in self.groups])
         if problem is not None:
-            self._show_invalid(problem, incomplete=any(fm.row_problem(*row.spec) for row in self.rows))
+            self._show_invalid(problem, incomplete=any(self.fm.row_problem(*row.spec) for row in self.rows))
             return
         changed = new != self.filter
         self._loading = True  # the rows already show it: do not reload them

@@ -9,6 +9,7 @@ and ``row_problem`` says in words what a row still lacks.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -39,19 +40,24 @@ DEFAULT_DAYS = 30
 BOOL_OPTIONS = [("true", True), ("false", False)]
 
 
-def property_options() -> list[tuple[str, str]]:
+def _props(schema) -> dict:
+    """The filterable properties: the built-ins, and the account's custom ones with a schema."""
+    return PROPERTIES if schema is None else schema.properties
+
+
+def property_options(schema=None) -> list[tuple[str, str]]:
     """(label, name) of every filterable property, for the property dropdown."""
-    return [(p.label, p.name) for p in PROPERTIES.values()]
+    return [(p.label, p.name) for p in _props(schema).values()]
 
 
-def operator_options(prop: str) -> list[tuple[str, str]]:
+def operator_options(prop: str, schema=None) -> list[tuple[str, str]]:
     """(label, operator) of the operators that fit the property's type, in UI order."""
-    kind = PROPERTIES[prop].type
+    kind = _props(schema)[prop].type
     return [(OPERATOR_LABELS[kind][op], op) for op in OPERATORS_BY_TYPE[kind]]
 
 
-def enum_options(prop: str) -> list[tuple[str, str]]:
-    p = PROPERTIES[prop]
+def enum_options(prop: str, schema=None) -> list[tuple[str, str]]:
+    p = _props(schema)[prop]
     return [(p.choice_label(v), v) for v in p.choices]
 
 
@@ -65,17 +71,17 @@ _KINDS = {
 }
 
 
-def value_kind(prop: str, op: str) -> str:
+def value_kind(prop: str, op: str, schema=None) -> str:
     """Which input(s) a row shows: from the property's type and the operator's arity."""
     operator = OPERATOR_TABLE.get(op)
-    if operator is None or PROPERTIES[prop].type not in operator.types:
+    if operator is None or _props(schema)[prop].type not in operator.types:
         raise ValueError(f"no input for {prop} {op}")
     if operator.arity == NO_VALUE:
         return NONE
-    return _KINDS[PROPERTIES[prop].type, operator.arity]
+    return _KINDS[_props(schema)[prop].type, operator.arity]
 
 
-def default_values(prop: str, kind: str, list_names: list[str] | tuple[str, ...] = ()) -> tuple:
+def default_values(prop: str, kind: str, list_names: list[str] | tuple[str, ...] = (), schema=None) -> tuple:
     """What a fresh input of ``kind`` holds."""
     if kind == NONE:
         return ()
@@ -96,7 +102,7 @@ def default_values(prop: str, kind: str, list_names: list[str] | tuple[str, ...]
     if kind == BOOL_ONE:
         return (True,)
     if kind == ENUM_ONE:
-        choices = PROPERTIES[prop].choices
+        choices = _props(schema)[prop].choices
         return (choices[0] if choices else None,)
     if kind == LIST_ONE:
         return (list_names[0] if list_names else None,)
@@ -104,10 +110,10 @@ def default_values(prop: str, kind: str, list_names: list[str] | tuple[str, ...]
 
 
 def carry_values(prop: str, old_kind: str, old: tuple, new_kind: str,
-                 list_names: list[str] | tuple[str, ...] = ()) -> tuple:
+                 list_names: list[str] | tuple[str, ...] = (), schema=None) -> tuple:
     """The values a row keeps when its operator changes the value kind (same property):
     "is" 'NL' becomes "is any of" ['NL'], a date becomes the start of a range, ..."""
-    new = default_values(prop, new_kind, list_names)
+    new = default_values(prop, new_kind, list_names, schema=schema)
     if old_kind == new_kind:
         return old
     first = old[0] if old else None
@@ -129,9 +135,9 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def condition_json(prop: str, op: str, values: tuple) -> dict:
+def condition_json(prop: str, op: str, values: tuple, schema=None) -> dict:
     """The filter condition of a row (unchecked: ``parse_filter`` validates it)."""
-    kind = value_kind(prop, op)
+    kind = value_kind(prop, op, schema)
     out: dict[str, Any] = {"propertyName": prop, "operator": op}
     if kind == NONE:
         return out
@@ -150,10 +156,10 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def condition_values(condition: dict) -> tuple:
+def condition_values(condition: dict, schema=None) -> tuple:
     """The values tuple of a canonical condition (``Filter.to_json()`` form)."""
     prop, op = condition["propertyName"], condition["operator"]
-    kind = value_kind(prop, op)
+    kind = value_kind(prop, op, schema)
     if kind == NONE:
         return ()
     if kind == TEXT_MANY:
@@ -169,9 +175,9 @@ def condition_values(condition: dict) -> tuple:
     return (condition["value"],)
 
 
-def canonical(filter: dict | str | None) -> dict:
+def canonical(filter: dict | str | None, schema=None) -> dict:
     """The filter JSON as ``parse_filter`` normalises it (raises ValidationError)."""
-    return parse_filter({"filterGroups": []} if filter is None else filter).to_json()
+    return parse_filter({"filterGroups": []} if filter is None else filter, schema).to_json()
 
 
 def groups_of(filter: dict) -> list[list[dict]]:
@@ -179,15 +185,15 @@ def groups_of(filter: dict) -> list[list[dict]]:
     return [list(g["filters"]) for g in filter.get("filterGroups", [])]
 
 
-def row_label(prop: str, op: str) -> str:
-    p = PROPERTIES[prop]
+def row_label(prop: str, op: str, schema=None) -> str:
+    p = _props(schema)[prop]
     return f"{p.label} {OPERATOR_LABELS[p.type][op]}"
 
 
-def row_problem(prop: str, op: str, values: tuple) -> str | None:
+def row_problem(prop: str, op: str, values: tuple, schema=None) -> str | None:
     """What a row still lacks, in words; None when it is complete (the parser may still
     refuse it, e.g. a range whose low end is above its high end)."""
-    kind = value_kind(prop, op)
+    kind = value_kind(prop, op, schema)
     if kind in (DATE_ONE, DATE_RANGE) and any(v is None for v in values):
         return "choose a date" if kind == DATE_ONE else "choose both dates"
     if kind == TEXT_MANY and not values[0]:
@@ -205,7 +211,7 @@ def row_problem(prop: str, op: str, values: tuple) -> str | None:
     return None
 
 
-def filter_from_rows(groups: list[list[tuple[str, str, tuple]]]) -> tuple[dict | None, str | None]:
+def filter_from_rows(groups: list[list[tuple[str, str, tuple]]], schema=None) -> tuple[dict | None, str | None]:
     """(canonical filter, None) for complete, valid rows, or (None, problem in words).
 
     ``groups``: per group, the (property, operator, values) of each row.
@@ -214,15 +220,36 @@ def filter_from_rows(groups: list[list[tuple[str, str, tuple]]]) -> tuple[dict |
 
     for g, rows in enumerate(groups, 1):
         for i, (prop, op, values) in enumerate(rows, 1):
-            problem = row_problem(prop, op, values)
+            problem = row_problem(prop, op, values, schema)
             if problem:
                 where = f"Group {g}, condition {i}" if len(groups) > 1 else f"Condition {i}"
-                return None, f"{where} ({row_label(prop, op)}): {problem}"
-    raw = {"filterGroups": [{"filters": [condition_json(p, o, v) for p, o, v in rows]}
+                return None, f"{where} ({row_label(prop, op, schema)}): {problem}"
+    raw = {"filterGroups": [{"filters": [condition_json(p, o, v, schema) for p, o, v in rows]}
                             for rows in groups]}
     try:
-        return canonical(raw), None
+        return canonical(raw, schema), None
     except ValidationError as e:
         text = str(e)
         return None, text[:1].upper() + text[1:]
 
+
+
+_SCHEMA_FUNCTIONS = frozenset({"property_options", "operator_options", "enum_options", "value_kind",
+                               "default_values", "carry_values", "condition_json", "condition_values",
+                               "canonical", "row_label", "row_problem", "filter_from_rows"})
+
+
+class Model:
+    """This module bound to an account's schema (``App.schema()``): its functions offer the
+    custom properties too. Attributes other than those functions are the module's."""
+
+    def __init__(self, schema=None):
+        self.schema = schema
+
+    def __getattr__(self, name: str):
+        attr = globals()[name] if name in globals() else None
+        if attr is None:
+            raise AttributeError(name)
+        if name in _SCHEMA_FUNCTIONS:
+            return functools.partial(attr, schema=self.schema)
+        return attr

@@ -28,17 +28,19 @@ class FilterRow(widgets.HBox):
 
     def __init__(self, builder: "FilterBuilder", condition: dict | None = None):
         self.builder = builder
-        condition = condition or {"propertyName": fm.DEFAULT_PROPERTY, "operator": fm.DEFAULT_OPERATOR}
+        # The filter model bound to the account's schema (its custom properties), from the builder.
+        self.fm = getattr(builder, "fm", None) or fm.Model()
+        condition = condition or {"propertyName": self.fm.DEFAULT_PROPERTY, "operator": self.fm.DEFAULT_OPERATOR}
         prop, op = condition["propertyName"], condition["operator"]
-        values = (fm.condition_values(condition) if fm.value_kind(prop, op) == fm.NONE
+        values = (self.fm.condition_values(condition) if self.fm.value_kind(prop, op) == self.fm.NONE
                   or any(k in condition for k in ("value", "values"))
-                  else fm.default_values(prop, fm.value_kind(prop, op), self._names_for(prop, op)))
+                  else self.fm.default_values(prop, self.fm.value_kind(prop, op), self._names_for(prop, op)))
         self._quiet = False
         # descriptions are the inputs' accessible names (<label for>); the stylesheet
         # hides them visually (``.mcw-fb-row .widget-label``)
-        self.property = _cls(widgets.Dropdown(options=fm.property_options(), value=prop, description="Property",
+        self.property = _cls(widgets.Dropdown(options=self.fm.property_options(), value=prop, description="Property",
                                               layout=widgets.Layout(width="210px")), "mcw-fb-property")
-        self.operator = _cls(widgets.Dropdown(options=fm.operator_options(prop), value=op, description="Operator",
+        self.operator = _cls(widgets.Dropdown(options=self.fm.operator_options(prop), value=op, description="Operator",
                                               layout=widgets.Layout(width="190px")), "mcw-fb-operator")
         self.value_box = _cls(widgets.HBox(layout=widgets.Layout(align_items="center")), "mcw-fb-value-box")
         # no text: named by its tooltip (title); the stylesheet draws an x that is not read out
@@ -46,7 +48,7 @@ class FilterRow(widgets.HBox):
                                                  layout=widgets.Layout(width="32px")), "mcw-fb-remove-row")
         self.inputs: list[widgets.Widget] = []
         self.kind = ""
-        self._build_inputs(prop, fm.value_kind(prop, op), values)
+        self._build_inputs(prop, self.fm.value_kind(prop, op), values)
         super().__init__([self.property, self.operator, self.value_box, self.remove_button])
         self.add_class("mcw-fb-row")
         self.property.observe(self._on_property, names="value")
@@ -57,13 +59,13 @@ class FilterRow(widgets.HBox):
     @property
     def values(self) -> tuple:
         kind = self.kind
-        if kind == fm.NONE:
+        if kind == self.fm.NONE:
             return ()
-        if kind == fm.TEXT_MANY:
+        if kind == self.fm.TEXT_MANY:
             return (list(self.inputs[0].value),)
-        if kind == fm.ENUM_MANY:
+        if kind == self.fm.ENUM_MANY:
             return (tuple(self.inputs[0].value),)
-        if kind in (fm.NUMBER_RANGE, fm.DATE_RANGE):
+        if kind in (self.fm.NUMBER_RANGE, self.fm.DATE_RANGE):
             return (self.inputs[0].value, self.inputs[1].value)
         return (self.inputs[0].value,)
 
@@ -74,7 +76,7 @@ class FilterRow(widgets.HBox):
 
     @property
     def condition(self) -> dict:
-        return fm.condition_json(*self.spec)
+        return self.fm.condition_json(*self.spec)
 
     @property
     def value_widget(self) -> widgets.Widget | None:
@@ -90,9 +92,9 @@ class FilterRow(widgets.HBox):
             _cls(w, "mcw-fb-value", f"mcw-fb-value-{kind}")
             w.observe(self._on_value, names="value")
         children: list[widgets.Widget] = list(self.inputs)
-        if kind in (fm.NUMBER_RANGE, fm.DATE_RANGE):
+        if kind in (self.fm.NUMBER_RANGE, self.fm.DATE_RANGE):
             children.insert(1, _cls(widgets.HTML("and"), "mcw-fb-and"))
-        if kind == fm.DAYS:
+        if kind == self.fm.DAYS:
             children.append(_cls(widgets.HTML("days"), "mcw-fb-and"))
         self.value_box.children = children
 
@@ -104,31 +106,31 @@ class FilterRow(widgets.HBox):
 
     def _make_inputs(self, prop: str, kind: str, values: tuple) -> list[widgets.Widget]:
         narrow = widgets.Layout(width="150px")
-        if kind == fm.NONE:
+        if kind == self.fm.NONE:
             return []
-        if kind == fm.TEXT_ONE:
+        if kind == self.fm.TEXT_ONE:
             return [widgets.Text(value=values[0] or "", placeholder="value", continuous_update=True,
                                  layout=widgets.Layout(width="220px"))]
-        if kind == fm.TEXT_MANY:
+        if kind == self.fm.TEXT_MANY:
             return [widgets.TagsInput(value=list(values[0]), allow_duplicates=False,
                                       layout=widgets.Layout(width="320px"))]
-        if kind in (fm.NUMBER_ONE, fm.NUMBER_RANGE):
+        if kind in (self.fm.NUMBER_ONE, self.fm.NUMBER_RANGE):
             return [self._number(prop, v, narrow) for v in values]
-        if kind in (fm.DATE_ONE, fm.DATE_RANGE):
+        if kind in (self.fm.DATE_ONE, self.fm.DATE_RANGE):
             return [widgets.DatePicker(value=v, layout=narrow) for v in values]
-        if kind == fm.DAYS:
+        if kind == self.fm.DAYS:
             return [widgets.IntText(value=values[0], layout=widgets.Layout(width="90px"))]
-        if kind == fm.BOOL_ONE:
-            return [widgets.Dropdown(options=fm.BOOL_OPTIONS, value=bool(values[0]),
+        if kind == self.fm.BOOL_ONE:
+            return [widgets.Dropdown(options=self.fm.BOOL_OPTIONS, value=bool(values[0]),
                                      layout=widgets.Layout(width="100px"))]
-        if kind == fm.ENUM_ONE:
-            return [widgets.Dropdown(options=fm.enum_options(prop), value=values[0],
+        if kind == self.fm.ENUM_ONE:
+            return [widgets.Dropdown(options=self.fm.enum_options(prop), value=values[0],
                                      layout=widgets.Layout(width="220px"))]
-        if kind == fm.ENUM_MANY:
-            options = fm.enum_options(prop)
+        if kind == self.fm.ENUM_MANY:
+            options = self.fm.enum_options(prop)
             return [widgets.SelectMultiple(options=options, value=tuple(values[0]),
                                            rows=min(len(options), 5), layout=widgets.Layout(width="240px"))]
-        if kind == fm.LIST_ONE:
+        if kind == self.fm.LIST_ONE:
             names = list(self.builder.list_names())
             if values[0] and values[0] not in names:
                 names.append(values[0])  # a list loaded from a filter, deleted since: keep it visible
@@ -144,7 +146,7 @@ class FilterRow(widgets.HBox):
 
     def _names_for(self, prop: str, op: str) -> list[str]:
         """The list names, read only for a list row (reading them counts members)."""
-        return self.builder.list_names() if fm.value_kind(prop, op) == fm.LIST_ONE else []
+        return self.builder.list_names() if self.fm.value_kind(prop, op) == self.fm.LIST_ONE else []
 
     @contextmanager
     def _silenced(self):
@@ -157,28 +159,28 @@ class FilterRow(widgets.HBox):
     # ---- events ------------------------------------------------------------------
     def _on_property(self, change) -> None:
         prop = change["new"]
-        options = fm.operator_options(prop)
+        options = self.fm.operator_options(prop)
         keep = self.operator.value if self.operator.value in [o for _, o in options] else options[0][1]
         with self._silenced():
             self.operator.options = options
             self.operator.value = keep
-        kind = fm.value_kind(prop, keep)
-        if kind == self.kind and kind in (fm.NONE, fm.TEXT_ONE, fm.TEXT_MANY):
+        kind = self.fm.value_kind(prop, keep)
+        if kind == self.kind and kind in (self.fm.NONE, self.fm.TEXT_ONE, self.fm.TEXT_MANY):
             # A text box is the same for every text property: keep it (emptied), so that what
             # the user types right after choosing the property is not lost with a replaced box.
             with self._silenced():
                 for w in self.inputs:
-                    w.value = [] if kind == fm.TEXT_MANY else ""
+                    w.value = [] if kind == self.fm.TEXT_MANY else ""
         else:
-            self._build_inputs(prop, kind, fm.default_values(prop, kind, self._names_for(prop, keep)))
+            self._build_inputs(prop, kind, self.fm.default_values(prop, kind, self._names_for(prop, keep)))
         self.builder._rows_changed()
 
     def _on_operator(self, change) -> None:
         if self._quiet or change["new"] is None:
             return
-        prop, new_kind = self.property.value, fm.value_kind(self.property.value, change["new"])
+        prop, new_kind = self.property.value, self.fm.value_kind(self.property.value, change["new"])
         if new_kind != self.kind:
-            self._build_inputs(prop, new_kind, fm.carry_values(prop, self.kind, self.values, new_kind,
+            self._build_inputs(prop, new_kind, self.fm.carry_values(prop, self.kind, self.values, new_kind,
                                                                self._names_for(prop, change["new"])))
         self.builder._rows_changed()
 

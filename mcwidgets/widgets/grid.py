@@ -73,6 +73,28 @@ PICKER_LABELS: dict[str, str] = {name: FIELDS[name].label for name in COLUMNS}
 STATUS_LABELS = {"marketing": "Marketing", "non_marketing": "Non-marketing"}
 
 
+def _schema_of(app):
+    """The account's schema from the App (built-ins only if it has none or cannot read it)."""
+    from ..domain.schema import BUILTIN
+
+    try:
+        return app.schema() if hasattr(app, "schema") else BUILTIN
+    except Exception as e:  # built-in columns rather than no grid
+        log_failure("the grid could not read the custom properties", e)
+        return BUILTIN
+
+
+def column_labels(schema) -> tuple[dict[str, str], dict[str, str]]:
+    """(headings, picker names) of every column of ``schema``: the built-ins' as above, a custom
+    property's label (the picker marks one that a built-in already names)."""
+    headings, picker = dict(LABELS), dict(PICKER_LABELS)
+    for f in schema.custom:
+        headings[f.name] = f.label if len(f.label) <= HEADING_MAX else f.label[:HEADING_MAX - 1] + "…"
+        name = f.label if f.label not in picker.values() else f"{f.label} ({f.name})"
+        picker[f.name] = name
+    return headings, picker
+
+
 def empty_filter() -> dict:
     return {"filterGroups": []}
 
@@ -117,9 +139,13 @@ class ContactGrid(anywidget.AnyWidget):
         self._position: tuple[str, str | None] = ("first", None)  # how the page shown was fetched
         self._known_total: tuple[str, int] | None = None  # (filter, its count) of the page shown
         self._tz: ZoneInfo | None = None
+        # The account's columns: the built-ins and its custom properties (``App.schema``).
+        self.schema = _schema_of(app)
+        self.all_columns: tuple[str, ...] = tuple(self.schema.grid_columns)
+        self.column_labels, self.picker_labels = column_labels(self.schema)
         super().__init__(filter=filter or empty_filter(), columns=list(columns or DEFAULT_COLUMNS), sort=sort,
                          descending=descending, page_size=page_size)
-        self.labels = {c: LABELS[c] for c in self.columns}
+        self.labels = {c: self.column_labels[c] for c in self.columns}
         self._quiet = False
         self.on_msg(self._on_msg)
         self.reload()
@@ -131,7 +157,7 @@ class ContactGrid(anywidget.AnyWidget):
     def _valid_columns(self, proposal):
         out: list[str] = []
         for c in proposal["value"]:
-            if c in COLUMNS and c not in out:
+            if c in self.all_columns and c not in out:
                 out.append(c)
         return out or list(DEFAULT_COLUMNS)
 
@@ -141,7 +167,7 @@ class ContactGrid(anywidget.AnyWidget):
 
     @traitlets.validate("sort")
     def _valid_sort(self, proposal):
-        return proposal["value"] if proposal["value"] in COLUMNS else DEFAULT_SORT
+        return proposal["value"] if proposal["value"] in self.all_columns else DEFAULT_SORT
 
     @traitlets.validate("filter")
     def _valid_filter(self, proposal):
@@ -178,7 +204,7 @@ class ContactGrid(anywidget.AnyWidget):
 
     @traitlets.observe("columns")
     def _on_columns(self, _change) -> None:
-        self.labels = {c: LABELS[c] for c in self.columns}
+        self.labels = {c: self.column_labels[c] for c in self.columns}
         if not self._quiet:
             self.rows = [self._row(r) for r in self._raw]
 
@@ -204,7 +230,7 @@ class ContactGrid(anywidget.AnyWidget):
     # ---- paging ----------------------------------------------------------------------
     def sort_by(self, column: str, descending: bool | None = None) -> None:
         """Sort by ``column``; clicking the sorted column again flips the direction."""
-        if column not in COLUMNS:
+        if column not in self.all_columns:
             self.error = f"Cannot sort by {column!r}."
             return
         if descending is None:
@@ -251,7 +277,7 @@ class ContactGrid(anywidget.AnyWidget):
             with self._silenced():
                 if columns is not None:
                     self.columns = list(columns)
-                    self.labels = {c: LABELS[c] for c in self.columns}
+                    self.labels = {c: self.column_labels[c] for c in self.columns}
                 if sort is not None:
                     self.sort = sort
                 if descending is not None:
@@ -318,7 +344,13 @@ class ContactGrid(anywidget.AnyWidget):
         instant as "3 Jun 2026 13:00" in the account's zone), enumeration labels."""
         if value is None:
             return ""
-        if isinstance(value, bool) or FIELDS[column].type == BOOLEAN:
+        f = self.schema.fields.get(column) or FIELDS[column]
+        if f.custom and isinstance(value, str) and f.type in ("date", "datetime"):  # stored as ISO text
+            try:
+                value = date.fromisoformat(value) if f.type == "date" else datetime.fromisoformat(value)
+            except ValueError:
+                return value
+        if isinstance(value, bool) or f.type == BOOLEAN:
             return "Yes" if value else "No"
         if isinstance(value, datetime):
             aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
@@ -328,8 +360,8 @@ class ContactGrid(anywidget.AnyWidget):
             return day(value)
         if column == "marketing_status":
             return STATUS_LABELS.get(value, str(value))
-        if FIELDS[column].type == ENUMERATION:
-            label = FIELDS[column].choice_label(str(value))
+        if f.type == ENUMERATION:
+            label = f.choice_label(str(value))
             return label[:1].upper() + label[1:]
         return value if isinstance(value, (int, float)) else str(value)
 
