@@ -50,8 +50,9 @@ from ..services.import_upload import (
     report_name,
     size_text,
 )
-from .bulk_actions import FORECAST_COLUMNS
+from ..domain.forecast import AFTER, AT_UPDATE, NOW
 from .panel_kit import (
+    CHANGE,
     Markup,
     Panel,
     button,
@@ -72,6 +73,8 @@ from .panel_kit import (
 )
 
 SHOWN_BAD_ROWS = 10
+FORECAST_COLUMNS = (("now", NOW, "Now"), ("after", AFTER, "Right after this import"),
+                    ("at-update", AT_UPDATE, "After {when}"), ("change", CHANGE, "Change on {when}"))
 SAMPLE_CHARS = 40
 NO_FILE, BAD_FILE, MAPPED, FORECAST, STALE, DONE = "no-file", "bad-file", "mapped", "forecast", "stale", "done"
 
@@ -210,8 +213,9 @@ class ImportPanel(Panel):
                 "The first row holds the column headings (as a CRM contacts export names them).")),
             self.access_note, buttons_row(self.upload, cls="mcw-imp-upload-row"), self.file_error,
             self.file_info, self.columns_title, self.columns, self.mapping_problem, self.options,
-            buttons_row(self.check_button, self.import_button), self.stale_note, self.progress, self.bar,
-            self.message, self.forecast, self.result, self.report,
+            buttons_row(self.check_button, cls="mcw-imp-check-row"), self.stale_note, self.forecast,
+            buttons_row(self.import_button, cls="mcw-imp-run-row"), self.progress, self.bar, self.message,
+            self.result, self.report,
         ]
         app.on_change(self._on_app_change)
         self.safe_refresh()
