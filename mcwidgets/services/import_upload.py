@@ -21,6 +21,7 @@ The dashboard's Import panel calls these; the rules of the import itself stay in
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import re
 import shutil
@@ -37,7 +38,11 @@ from .import_read import CsvInput
 from .importer import ImportResult, Progress, import_csv
 from .users import get_user
 
-MAX_UPLOAD_BYTES = 8 * 1024 * 1024  # a websocket message carries the upload; larger files: the CLI
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # larger files: `mcwidgets import FILE`
+# One websocket message carries an upload to the kernel: the server must accept messages this
+# large (`mcwidgets serve` sets it), or a larger file closes the page's connection before the
+# kernel can refuse it (tornado's default is 10 MiB). Files up to here get the one-line error.
+UPLOAD_MESSAGE_BYTES = 2 * MAX_UPLOAD_BYTES
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 SAMPLE_ROWS = 3
 
@@ -100,21 +105,25 @@ def read_upload(name: str, content, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Upl
     shown = Path(str(name or "")).name.strip() or "the file"
     if content is None:
         raise ValidationError(f"{shown} is empty: the first row must hold the column headings")
-    data = bytes(content)
     if not shown.lower().endswith(CSV_SUFFIXES):
         raise ValidationError(f"{shown} is not a CSV file: choose a .csv file (the headings in the first row)")
-    if not data.strip():
-        raise ValidationError(f"{shown} is empty: the first row must hold the column headings")
-    if len(data) > max_bytes:
-        raise ValidationError(f"{shown} is too large to upload ({size_text(len(data))}, at most "
+    view = memoryview(content).cast("B")
+    if len(view) > max_bytes:
+        raise ValidationError(f"{shown} is too large to upload ({size_text(len(view))}, at most "
                               f"{size_text(max_bytes)}): import it with `mcwidgets import FILE` instead")
+    data = bytes(view)  # one copy; the checks below make none of the whole file
+    if not data or data.isspace():
+        raise ValidationError(f"{shown} is empty: the first row must hold the column headings")
     if b"\x00" in data[:4096]:
         raise ValidationError(f"{shown} is not a CSV file (it holds binary data): save it as CSV UTF-8")
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ValidationError(f"{shown} is not UTF-8 text ({e.reason} at byte {e.start}): "
-                              "save it as CSV UTF-8 and upload it again")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    block = 1 << 20
+    for start in range(0, len(data), block):
+        try:
+            decoder.decode(view[start:start + block], final=start + block >= len(data))
+        except UnicodeDecodeError as e:
+            raise ValidationError(f"{shown} is not UTF-8 text ({e.reason} at byte {start + e.start}): "
+                                  "save it as CSV UTF-8 and upload it again")
     return Upload(shown, data)
 
 

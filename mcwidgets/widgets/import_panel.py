@@ -43,6 +43,7 @@ import ipywidgets as widgets
 from ..domain.errors import ValidationError
 from ..services.import_upload import (
     IGNORE,
+    MAX_UPLOAD_BYTES,
     PROPERTY_CHOICES,
     mapping_changes,
     preview_columns,
@@ -76,6 +77,7 @@ SHOWN_BAD_ROWS = 10
 FORECAST_COLUMNS = (("now", NOW, "Now"), ("after", AFTER, "Right after this import"),
                     ("at-update", AT_UPDATE, "After {when}"), ("change", CHANGE, "Change on {when}"))
 SAMPLE_CHARS = 40
+REPORT_LINK_CHARS = 5_000_000  # a larger report is not put in the page (a data: link travels with it)
 NO_FILE, BAD_FILE, MAPPED, FORECAST, STALE, DONE = "no-file", "bad-file", "mapped", "forecast", "stale", "done"
 
 
@@ -141,15 +143,21 @@ def result_html(r) -> Markup:
                 num(r.updated, "mcw-imp-done-updated"), num(r.bad_rows, "mcw-imp-done-bad"))
     if r.tier_after is not None and r.tier_before is not None and r.tier_after != r.tier_before:
         text = html("{} The contact tier went up from {:,} to {:,}.", text, r.tier_before, r.tier_after)
-    out = ok_html(text)
+    out = ok_html(html("{} Choose another file to import more.", text))
     return html("{}{}", out, note_html(r.note)) if r.note else out
 
 
-def report_link_html(text: str | None, upload_name: str, bad_rows: int) -> Markup:
-    """A link downloading the bad rows' report (already CSV-safe: cells neutralised)."""
+def report_link_html(text: str | None, upload_name: str, bad_rows: int, *, limit: int = REPORT_LINK_CHARS) -> Markup:
+    """A link downloading the bad rows' report (already CSV-safe: cells neutralised); a report
+    too large to travel inside the page is not linked: the CLI writes it as a file."""
     if not text:
         return Markup("")
     name = report_name(upload_name)
+    if len(text) > limit:
+        return html('<div class="mcw-note mcw-imp-report-too-large">The report of the {:,} bad {} is too large to '
+                    "download here ({}). <code>mcwidgets import FILE --strict</code> writes it next to the file "
+                    "(and imports nothing while a row is bad).</div>", bad_rows, plural(bad_rows, "row"),
+                    size_text(len(text.encode("utf-8"))))
     return html('<a class="mcw-imp-report-link" download="{}" href="data:text/csv;charset=utf-8,{}">'
                 "Download the {:,} bad {} ({})</a>", name, quote(text, safe=""), bad_rows,
                 plural(bad_rows, "row"), name)
@@ -210,7 +218,9 @@ class ImportPanel(Panel):
             style(), section("Import contacts from a CSV file", "mcw-imp-title"),
             html_widget("mcw-imp-intro", note_html(
                 "Contacts are matched by email: a known email updates the contact, a new one creates it. "
-                "The first row holds the column headings (as a CRM contacts export names them).")),
+                "The first row holds the column headings (as a CRM contacts export names them). "
+                f"A CSV UTF-8 file of at most {size_text(MAX_UPLOAD_BYTES)}; import larger ones with "
+                "mcwidgets import FILE.")),
             self.access_note, buttons_row(self.upload, cls="mcw-imp-upload-row"), self.file_error,
             self.file_info, self.columns_title, self.columns, self.mapping_problem, self.options,
             buttons_row(self.check_button, cls="mcw-imp-check-row"), self.stale_note, self.forecast,
@@ -363,6 +373,7 @@ class ImportPanel(Panel):
             self.forecast.value = ""
             self.result.value = result_html(r)
             self.report.value = report_link_html(r.error_csv_text, up.name, r.bad_rows)
+            self.file = None  # imported: the panel lets go of the file's bytes
             self._set_state(DONE)
 
         self.result.value = self.report.value = ""
@@ -383,8 +394,10 @@ class ImportPanel(Panel):
         for w in (self.file_info, self.columns_title, self.columns, self.mapping_problem, self.options):
             show(w, has_file)
         show(self.file_error, s == BAD_FILE)
+        for w in (*self.dropdowns, self.strict, self.as_marketing):  # imported: choose another file
+            w.disabled = s == DONE or (w is self.as_marketing and not (self.access and self.access.may_set_marketing))
         problem = has_file and bool(self.mapping_problem.value)
-        show(self.check_button, has_file and s != FORECAST)
+        show(self.check_button, has_file and s != FORECAST and self.file is not None)
         self.check_button.disabled = problem or self.busy
         self.check_button.description = "Show the forecast again" if s in (STALE, DONE) else "Show the forecast"
         show(self.import_button, s == FORECAST)

@@ -11,7 +11,7 @@ import pytest
 
 from mcwidgets.app import App
 from mcwidgets.services import usage
-from mcwidgets.widgets.import_panel import ImportPanel
+from mcwidgets.widgets.import_panel import ImportPanel, report_link_html
 from mcwidgets.widgets.overview import OverviewPanel
 from mcwidgets.widgets.panel_kit import shown
 
@@ -84,7 +84,16 @@ def test_import_runs_with_progress_shows_the_result_and_the_csv_safe_report(app,
     report = unquote(unescape(link.group(2))).splitlines()
     assert report[0] == "Email,First Name,Marketing contact status,Notes,error"
     assert report[1].startswith(f"{XSS},'=cmd|' /C calc'!A0,marketing,x,row 4: invalid email")  # neutralised
-    assert not shown(p.import_button)  # not twice by accident
+    assert not shown(p.import_button) and not shown(p.check_button)  # not twice by accident
+    assert p.file is None and all(dd.disabled for dd in p.dropdowns) and p.strict.disabled
+
+
+def test_a_report_too_large_for_the_page_is_not_linked_and_says_how_to_get_it():
+    small = report_link_html("Email,error\nx,row 2: invalid email\n", "c.csv", 1, limit=100)
+    assert 'download="c.errors.csv"' in small
+    big = report_link_html("Email,error\n" + "x,row 2: invalid email\n" * 10, "c.csv", 10, limit=100)
+    assert "mcw-imp-report-link" not in big and "too large to download here" in big
+    assert "mcwidgets import FILE --strict" in big
 
 
 def test_the_other_views_refresh_after_an_import(app, people):
