@@ -207,7 +207,7 @@ class ImportPanel(Panel):
         self.import_button = button("Import", "mcw-imp-run", "primary")
         self.import_button.on_click(lambda _b: self.run_import())
         self.bar = widgets.IntProgress(value=0, min=0, max=1, description="Importing",
-                                       layout=widgets.Layout(width="420px"))
+                                       style={"description_width": "100px"}, layout=widgets.Layout(width="480px"))
         self.bar.add_class("mcw-imp-bar")
         self.result = html_widget("mcw-imp-result")
         self.report = html_widget("mcw-imp-report")
@@ -361,15 +361,21 @@ class ImportPanel(Panel):
             return
         up, mapping = self.file, self.mapping()
         as_marketing, strict = self.as_marketing.value, self.strict.value
-        self.bar.max, self.bar.value = max(1, self.dry.rows), 0
+        rows = max(1, self.dry.rows)  # the bar's first half: rows read; its second: applying them
+        self.bar.max, self.bar.value, self.bar.description = 2 * rows, 0, "Reading rows"
         show(self.bar, True)
 
         def progress(done: int, total) -> None:
-            self.bar.value = min(done, self.bar.max)
+            if total is not None:  # the end
+                self.bar.value, self.bar.description = self.bar.max, "Imported"
+                return
+            self.bar.value = min(done, rows)
+            if done >= rows:
+                self.bar.description = "Applying"
 
         def finished(r) -> None:
             self.done = r
-            self.bar.value = self.bar.max
+            self.bar.value, self.bar.description = self.bar.max, "Imported" if r.applied else "Not imported"
             self.forecast.value = ""
             self.result.value = result_html(r)
             self.report.value = report_link_html(r.error_csv_text, up.name, r.bad_rows)

@@ -69,8 +69,11 @@ def test_import_runs_with_progress_shows_the_result_and_the_csv_safe_report(app,
     before = usage.status(app.ctx)
     p = uploaded(app)
     overview = OverviewPanel(app)  # another view of the same App
+    seen = []
+    p.bar.observe(lambda c: seen.append((c["new"], p.bar.description)), names="value")
     p.import_button.click()
-    assert p.state == "done" and shown(p.result) and shown(p.bar) and p.bar.value == p.bar.max == 4
+    assert p.state == "done" and shown(p.result) and shown(p.bar) and p.bar.value == p.bar.max == 8
+    assert seen == [(4, "Reading rows"), (8, "Applying")] and p.bar.description == "Imported"
     r = p.result.value
     assert (value_of(r, "mcw-imp-done-created"), value_of(r, "mcw-imp-done-updated"),
             value_of(r, "mcw-imp-done-bad")) == (2, 1, 1)
