@@ -144,6 +144,23 @@ class App:
                                      dry_run=dry_run)
         return self._notify(result) if result.applied else result
 
+    def import_upload(self, upload, *, mapping: dict | None = None, as_marketing: bool = False,
+                      strict: bool = False, dry_run: bool = False, progress=None):
+        """``import_csv`` of a file uploaded in the dashboard (``services.import_upload``):
+        the error report comes back as text (``error_csv_text``)."""
+        from .services import import_upload
+
+        result = import_upload.import_upload(self.ctx, self.actor, upload, mapping=mapping,
+                                             as_marketing=as_marketing, strict=strict, dry_run=dry_run,
+                                             progress=progress)
+        return self._notify(result) if (result.applied or result.held_action_id) else result
+
+    def import_access(self):
+        """Whether the acting user may import, and may set contacts as marketing, and why not."""
+        from .services import import_upload
+
+        return import_upload.import_access(self.ctx, self.actor_or_none)
+
     def export_csv(self, out_path_or_file, selection: Selection | dict | None = None, *, progress=None,
                    columns=(), sort: str | None = None, descending: bool = False) -> int:
         from .services import exporter

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 
 from .app import ENV_USER, App
 from .widgets.contacts_panel import ContactsPanel
+from .widgets.import_panel import ImportPanel
 from .widgets.overview import OverviewPanel
 from .widgets.activity_panel import ActivityPanel
 from .widgets.settings_panel import SettingsPanel
@@ -43,6 +44,7 @@ def placeholder(text: str) -> TabFactory:
 TABS: list[tuple[str, TabFactory]] = [
     ("Overview", OverviewPanel),
     ("Contacts", ContactsPanel),
+    ("Import", ImportPanel),
     ("Manage marketing contacts", MarketingContactsWizard),
     ("Workflows", WorkflowsPanel),
     ("Activity", ActivityPanel),

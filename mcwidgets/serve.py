@@ -29,6 +29,7 @@ from .app import ENV_USER, App, parse_now
 from .domain.errors import NotFound, ValidationError
 from .kernel_check import require_kernel
 from .services import users
+from .services.import_upload import UPLOAD_MESSAGE_BYTES
 from .store.engine import ENV_URL
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -155,7 +156,9 @@ def voila_settings(*, max_kernels: int = DEFAULT_MAX_KERNELS, allow_hosts=()) ->
         "CappedKernelManager.max_kernels": max_kernels,
         # Voila itself sets allow_remote_access=True (any Host); these settings are
         # applied after its own, so the Host check of Jupyter server is back on.
-        "Voila.tornado_settings": {"allow_remote_access": False, "local_hostnames": allowed_hosts(allow_hosts)},
+        "Voila.tornado_settings": {"allow_remote_access": False, "local_hostnames": allowed_hosts(allow_hosts),
+                                   # an uploaded CSV is one message: the Import tab refuses a too large one
+                                   "websocket_max_message_size": UPLOAD_MESSAGE_BYTES},
     }
 
 

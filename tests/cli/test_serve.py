@@ -10,6 +10,7 @@ import nbformat
 from mcwidgets import serve
 from mcwidgets.app import App
 from mcwidgets.cli import main
+from mcwidgets.services.import_upload import UPLOAD_MESSAGE_BYTES
 
 NOW = "2026-11-26T12:00:00+00:00"
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,7 +118,8 @@ def tornado_settings(argv) -> dict:
 def test_only_local_hosts_by_default(ctx, sqlite_url, capsys):
     code, plan, err = dry_run(capsys, sqlite_url)
     assert code == 0, err
-    assert tornado_settings(plan["argv"]) == {"allow_remote_access": False, "local_hostnames": ["localhost"]}
+    assert tornado_settings(plan["argv"]) == {"allow_remote_access": False, "local_hostnames": ["localhost"],
+                                              "websocket_max_message_size": UPLOAD_MESSAGE_BYTES}
 
 
 def test_allow_host_and_max_kernels(ctx, sqlite_url, capsys):

@@ -22,7 +22,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 XSS_NAMES = ("<img src=x onerror=window.__xss=1>", "<script>window.__xss=2</script>")
 ACCOUNT_NAME = "Acme <img src=x onerror=window.__xss=3> & Co"
 DEMO_CONTACTS = 400
-TAB_TITLES = ("Overview", "Contacts", "Manage marketing contacts", "Workflows", "Activity", "Settings")
+TAB_TITLES = ("Overview", "Contacts", "Import", "Manage marketing contacts", "Workflows", "Activity", "Settings")
 
 if not os.path.exists(CHROMIUM):  # pragma: no cover - the machines here have it
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)

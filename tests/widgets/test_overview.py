@@ -121,7 +121,7 @@ def test_dashboard_header_escapes_account_and_user_names(ctx):
 def test_dashboard_tabs_registry_and_lazy_build(app):
     dash = build_dashboard(app)
     titles = [dash.tabs.get_title(i) for i in range(len(dash.tabs.children))]
-    assert titles == ["Overview", "Contacts", "Manage marketing contacts", "Workflows", "Activity", "Settings"]
+    assert titles == ["Overview", "Contacts", "Import", "Manage marketing contacts", "Workflows", "Activity", "Settings"]
     assert titles == [t for t, _ in TABS]
     assert list(dash.panels) == ["Overview"]  # the others are built when first shown
     assert isinstance(dash.panels["Overview"], OverviewPanel)
