@@ -6,6 +6,8 @@
 * The FilterBuilder's ``filter`` drives the grid's (after ``debounce`` seconds, so
   typing does not page the database on every key; 0 applies it at once).
 * The "More" menu and the confirmation dialog are :class:`BulkActions`.
+* The list bar (``list_bar.ListBar``): lists made from the filter, filled and emptied
+  from the grid's selection, renamed and deleted.
 
 Stable CSS classes: ``mcw-contacts``, ``mcw-views``, ``mcw-view-select``,
 ``mcw-view-name``, ``mcw-view-save``, ``mcw-view-message``, ``mcw-columns``, and
@@ -21,6 +23,7 @@ import ipywidgets as widgets
 from .bulk_actions import BulkActions
 from .filter_builder import FilterBuilder
 from .grid import COLUMNS, DEFAULT_COLUMNS, DEFAULT_SORT, PICKER_LABELS, ContactGrid
+from .list_bar import ListBar
 from .panel_kit import Markup, error_html, first_line, html, log_failure, style
 
 CHOOSE = ""  # the dropdown's "no view" entry
@@ -41,6 +44,7 @@ class ContactsPanel(widgets.VBox):
         self.grid = ContactGrid(app)
         self.builder = FilterBuilder(app, debounce=debounce)
         self.actions = BulkActions(app, self.grid, export_dir=export_dir)
+        self.lists = ListBar(app, self.grid, self.builder)  # lists from the selection or the filter
 
         self.view_select = widgets.Dropdown(options=[("Choose a saved view…", CHOOSE)], value=CHOOSE,
                                             description="Saved view", layout=widgets.Layout(width="320px"))
@@ -68,7 +72,8 @@ class ContactsPanel(widgets.VBox):
 
         super().__init__([style(), views, widgets.HTML(Markup('<span class="mcw-section-title">Filter</span>')),
                           self.builder,
-                          columns, self.actions.toolbar, self.actions.dialog, self.grid],  # the dialog opens where the menu is
+                          columns, self.actions.toolbar, self.actions.dialog,  # the dialog opens where the menu is
+                          self.lists, self.grid],
                          layout=widgets.Layout(width="100%", padding="4px 2px"))
         self.add_class("mcw-root")
         self.add_class("mcw-contacts")
