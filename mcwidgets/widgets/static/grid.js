@@ -72,6 +72,7 @@ function render({ model, el }) {
       cell.append(b);
       head.append(cell);
     }
+    head.append(h("th", "mcwg-open-col", "Record"));
     thead.replaceChildren(head);
     const trs = rows.map((r) => {
       const tr = h("tr", "mcwg-row"), td = h("td", "mcwg-check"), tick = box("mcwg-check-row", "Select contact " + r.id);
@@ -90,11 +91,18 @@ function render({ model, el }) {
         cell.dataset.column = col;
         tr.append(cell);
       }
+      const open = h("button", "mcwg-btn mcwg-open", "Open", "Open the contact's record"), tdo = h("td", "mcwg-open-cell");
+      open.setAttribute("aria-label", "Open contact " + r.id);
+      tdo.append(open);
+      tr.append(tdo);
+      tr.addEventListener("click", (e) => {  // "Open", or a click on the row outside its checkbox
+        if (!e.target.closest("input")) model.send({ event: "open", id: r.id });
+      });
       return tr;
     });
     if (!rows.length) {
       const tr = h("tr", "mcwg-empty"), td = h("td", null, "No contacts match this filter.");
-      td.colSpan = cols.length + 1;
+      td.colSpan = cols.length + 2;
       tr.append(td);
       trs.push(tr);
     }
