@@ -133,7 +133,7 @@ class ContactRecord(Panel):
         entries = self.app.history(self.contact_id)
         tz = self.app.account().timezone
         self.contact, self.entries = contact, entries
-        self.title.value = html('<div class="mcw-section-title">{} <span class="mcw-note">· {} · contact '
+        self.title.value = html('<div class="mcw-record-name">{} <span class="mcw-note">· {} · contact '
                                 '<span class="mcw-record-id" data-value="{}">#{}</span></span></div>',
                                 display_name(contact), contact.get("email") or "", int(contact["id"]),
                                 int(contact["id"]))

@@ -34,7 +34,6 @@ from .panel_kit import (Panel, button, buttons_row, current_user, html, html_wid
 CHOOSE = ""  # the dropdown's "no list" entry
 NO_USER = "No user: read-only. Open the dashboard as a user to make or change lists."
 NOTHING_SELECTED = "Tick contacts in the grid first (or select all contacts matching the filter)."
-KIND_LABELS = {"static": "static", "active": "active"}
 
 
 class ListBar(Panel):
@@ -97,7 +96,8 @@ class ListBar(Panel):
         keep = self.select.value if self.select.value in infos else CHOOSE
         self.infos = infos
         self.select.options = [("Choose a list…", CHOOSE)] + [
-            (f"{name} ({KIND_LABELS.get(i.kind, i.kind)}, {i.members:,})", name) for name, i in infos.items()]
+            (f"{name} ({i.members:,} {plural(i.members, 'contact')}, {i.kind})", name)  # as the wizard's step
+            for name, i in infos.items()]
         self.select.value = keep
         self._sync()
 

@@ -58,7 +58,7 @@ def test_a_static_list_from_ticked_rows_add_and_remove(app, tmp_path):
     bar.add_button.click()
     assert members(app, "VIP") == set(grid.page_ids[:3])
     assert 'data-value="3"' in message(bar) and "added to “VIP”" in message(bar)
-    assert "VIP (static, 3)" in [label for label, _ in bar.select.options]
+    assert "VIP (3 contacts, static)" in [label for label, _ in bar.select.options]
     # the same rows again, plus one: only the new one counts as added
     grid.checked = grid.page_ids[:4]
     bar.add_button.click()
@@ -114,7 +114,7 @@ def test_an_active_list_from_the_filter(app, tmp_path):
     assert "filter" in bar.add_button.tooltip
     new = make(app, 1, start=50)  # a new Dutch contact is a member at once
     assert members(app, "Dutch") == set(nl) | set(new)
-    assert "Dutch (active, 4)" in [label for label, _ in bar.select.options]
+    assert "Dutch (4 contacts, active)" in [label for label, _ in bar.select.options]
 
 
 def test_names_are_checked_and_the_error_clears_when_typing(app, tmp_path):

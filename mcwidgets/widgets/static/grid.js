@@ -61,7 +61,9 @@ function render({ model, el }) {
     page.disabled = !ids.length;
     page.addEventListener("change", () => set("checked", page.checked ? ids : []));
     th.append(page);
-    head.append(th);
+    const tho = h("th", "mcwg-open-col");
+    tho.setAttribute("aria-label", "Open");
+    head.append(th, tho);
     for (const col of cols) {
       const cell = h("th", "mcwg-col"), label = labels[col] || col, sorted = col === sort;
       cell.dataset.column = col;
@@ -72,7 +74,6 @@ function render({ model, el }) {
       cell.append(b);
       head.append(cell);
     }
-    head.append(h("th", "mcwg-open-col", "Record"));
     thead.replaceChildren(head);
     const trs = rows.map((r) => {
       const tr = h("tr", "mcwg-row"), td = h("td", "mcwg-check"), tick = box("mcwg-check-row", "Select contact " + r.id);
@@ -84,17 +85,16 @@ function render({ model, el }) {
         if (tick.checked) now.add(r.id); else now.delete(r.id);
         set("checked", ids.filter((i) => now.has(i)));
       });
+      const open = h("button", "mcwg-btn mcwg-open", "Open", "Open the contact's record"), tdo = h("td", "mcwg-open-cell");
+      open.setAttribute("aria-label", "Open contact " + r.id);
+      tdo.append(open);
       td.append(tick);
-      tr.append(td);
+      tr.append(td, tdo);
       for (const col of cols) {
         const text = r[col] == null ? "" : String(r[col]), cell = h("td", "mcwg-cell", text, text);
         cell.dataset.column = col;
         tr.append(cell);
       }
-      const open = h("button", "mcwg-btn mcwg-open", "Open", "Open the contact's record"), tdo = h("td", "mcwg-open-cell");
-      open.setAttribute("aria-label", "Open contact " + r.id);
-      tdo.append(open);
-      tr.append(tdo);
       tr.addEventListener("click", (e) => {  // "Open", or a click on the row outside its checkbox
         if (!e.target.closest("input")) model.send({ event: "open", id: r.id });
       });
