@@ -215,27 +215,30 @@ class App:
         """A static list, or an active one (members: ``filter``, computed live)."""
         from .services import lists as list_service
 
-        return list_service.create_list(self.ctx, self.actor, name, filter)
+        return self._notify(list_service.create_list(self.ctx, self.actor, name, filter))
 
     def add_to_list(self, name: str, ids=None, *, filter=None, list=None, exclude=(), all_contacts=False):
         from .services import lists as list_service
 
-        return list_service.add_members(self.ctx, self.actor, name, selection(ids, filter, list, exclude, all_contacts))
+        return self._notify(list_service.add_members(self.ctx, self.actor, name,
+                                                     selection(ids, filter, list, exclude, all_contacts)))
 
     def remove_from_list(self, name: str, ids=None, *, filter=None, list=None, exclude=(), all_contacts=False):
         from .services import lists as list_service
 
-        return list_service.remove_members(self.ctx, self.actor, name, selection(ids, filter, list, exclude, all_contacts))
+        return self._notify(list_service.remove_members(self.ctx, self.actor, name,
+                                                        selection(ids, filter, list, exclude, all_contacts)))
 
     def rename_list(self, old: str, new: str):
         from .services import lists as list_service
 
-        return list_service.rename_list(self.ctx, self.actor, old, new)
+        return self._notify(list_service.rename_list(self.ctx, self.actor, old, new))
 
     def delete_list(self, name: str) -> None:
         from .services import lists as list_service
 
         list_service.delete_list(self.ctx, self.actor, name)
+        self.changed()
 
     # saved views
     def views(self):

@@ -6,6 +6,10 @@
 * The FilterBuilder's ``filter`` drives the grid's (after ``debounce`` seconds, so
   typing does not page the database on every key; 0 applies it at once).
 * The "More" menu and the confirmation dialog are :class:`BulkActions`.
+* The list bar (``list_bar.ListBar``): lists made from the filter, filled and emptied
+  from the grid's selection, renamed and deleted.
+* The contact record (``contact_record.ContactRecord``), above the grid: a row opened
+  with its "Open" button or a click.
 
 Stable CSS classes: ``mcw-contacts``, ``mcw-views``, ``mcw-view-select``,
 ``mcw-view-name``, ``mcw-view-save``, ``mcw-view-message``, ``mcw-columns``, and
@@ -19,8 +23,10 @@ import threading
 import ipywidgets as widgets
 
 from .bulk_actions import BulkActions
+from .contact_record import ContactRecord
 from .filter_builder import FilterBuilder
 from .grid import DEFAULT_COLUMNS, DEFAULT_SORT, PICKER_LABELS, ContactGrid
+from .list_bar import ListBar
 from .panel_kit import Markup, error_html, first_line, html, log_failure, style
 
 CHOOSE = ""  # the dropdown's "no view" entry
@@ -41,6 +47,9 @@ class ContactsPanel(widgets.VBox):
         self.grid = ContactGrid(app)
         self.builder = FilterBuilder(app, debounce=debounce)
         self.actions = BulkActions(app, self.grid, export_dir=export_dir)
+        self.lists = ListBar(app, self.grid, self.builder)  # lists from the selection or the filter
+        self.record = ContactRecord(app)  # a row opened from the grid
+        self.grid.on_open(self.record.show_contact)
 
         self.view_select = widgets.Dropdown(options=[("Choose a saved view…", CHOOSE)], value=CHOOSE,
                                             description="Saved view", layout=widgets.Layout(width="320px"))
@@ -70,7 +79,8 @@ class ContactsPanel(widgets.VBox):
 
         super().__init__([style(), views, widgets.HTML(Markup('<span class="mcw-section-title">Filter</span>')),
                           self.builder,
-                          columns, self.actions.toolbar, self.actions.dialog, self.grid],  # the dialog opens where the menu is
+                          columns, self.actions.toolbar, self.actions.dialog,  # the dialog opens where the menu is
+                          self.lists, self.record, self.grid],
                          layout=widgets.Layout(width="100%", padding="4px 2px"))
         self.add_class("mcw-root")
         self.add_class("mcw-contacts")

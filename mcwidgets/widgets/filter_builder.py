@@ -80,6 +80,8 @@ class FilterBuilder(widgets.VBox):
         if not self.groups:
             self._render()
             self._show_valid()
+        if hasattr(app, "on_change"):
+            app.on_change(self.lists_changed)  # a list made, renamed or deleted elsewhere
 
     # ---- the App side --------------------------------------------------------------
     def list_names(self) -> list[str]:
@@ -94,6 +96,19 @@ class FilterBuilder(widgets.VBox):
 
     def reload_lists(self) -> None:
         self._list_names = None
+
+    def lists_changed(self) -> None:
+        """The lists may have changed (``app.on_change``): read them again when next needed,
+        and give the list rows shown the new names at once (a row's own choice stays)."""
+        self._list_names = None
+        rows = [r for r in self.rows if r.kind == fm.LIST_ONE and r.inputs]
+        if not rows:
+            return
+        try:
+            for row in rows:
+                row.set_list_names(self.list_names())
+        except Exception as e:  # a view must not break the action that notified it
+            log_failure("could not show the new lists in the filter", e)
 
     def _timezone(self) -> str:
         if self._tz is None:

@@ -138,6 +138,20 @@ class FilterRow(widgets.HBox):
                                      layout=widgets.Layout(width="240px"))]
         raise ValueError(kind)
 
+    def set_list_names(self, names) -> None:
+        """A list row: offer ``names`` (keeping the list chosen, even one gone since; a
+        row that had no list to choose gets the first one)."""
+        box = self.inputs[0]
+        value = box.value
+        options = list(names)
+        if value and value not in options:
+            options.append(value)
+        with self._silenced():
+            box.options = options
+            box.value = value if value in options else None
+        if value is None and options:
+            box.value = options[0]  # the row's filter becomes complete: the builder hears of it
+
     @staticmethod
     def _number(prop: str, value, layout) -> widgets.Widget:
         if prop in fm.INTEGER_PROPERTIES and (value is None or float(value).is_integer()):

@@ -18,7 +18,9 @@ What the browser does, and what it triggers here:
 * a row's checkbox or the heading checkbox: sets ``checked`` (this page's ticked ids);
 * "Select all N contacts matching": sets ``all_matching = True``;
 * "Clear selection": message ``{"event": "clear"}`` -> :meth:`clear_selection`;
-* rows per page: sets ``page_size``.
+* rows per page: sets ``page_size``;
+* a row's "Open" button, or a click on the row outside its controls: message
+  ``{"event": "open", "id": i}`` -> :meth:`open_contact` (the callbacks of :meth:`on_open`).
 
 The selection is never a list of every id: ticking rows collects ids (bounded by
 what a person ticks), "select all matching" is the filter minus the ids unticked
@@ -143,6 +145,7 @@ class ContactGrid(anywidget.AnyWidget):
         self.schema = _schema_of(app)
         self.all_columns: tuple[str, ...] = tuple(self.schema.grid_columns)
         self.column_labels, self.picker_labels = column_labels(self.schema)
+        self._open_callbacks: list = []  # on_open: a row's record was asked for
         super().__init__(filter=filter or empty_filter(), columns=list(columns or DEFAULT_COLUMNS), sort=sort,
                          descending=descending, page_size=page_size)
         self.labels = {c: self.column_labels[c] for c in self.columns}
@@ -187,6 +190,8 @@ class ContactGrid(anywidget.AnyWidget):
                 self.clear_selection()
             elif event == "select_all":
                 self.select_all_matching()
+            elif event == "open":
+                self.open_contact(int(content.get("id")))
         except Exception as e:  # never raise into the comm: say it on the grid
             self._fail(e)
 
@@ -226,6 +231,18 @@ class ContactGrid(anywidget.AnyWidget):
             self.select_all_matching()
         else:
             self.clear_selection()
+
+    # ---- the contact record ------------------------------------------------------------
+    def on_open(self, callback) -> None:
+        """Call ``callback(contact_id)`` when a row is opened (its "Open" button, a click on it)."""
+        self._open_callbacks.append(callback)
+
+    def open_contact(self, contact_id: int) -> None:
+        if contact_id not in self.page_ids:  # only a row the page shows can be opened from it
+            self.error = f"Contact {contact_id} is not on this page."
+            return
+        for callback in list(self._open_callbacks):
+            callback(contact_id)
 
     # ---- paging ----------------------------------------------------------------------
     def sort_by(self, column: str, descending: bool | None = None) -> None:

@@ -279,6 +279,15 @@ class MarketingContactsWizard(widgets.VBox):
 
     def _enter_filters(self) -> None:
         self.builder.reload_lists()
+        self._show_lists()
+        if self.debounce <= 0:
+            self.builder.refresh_count()  # data may have changed since the step was last shown
+        else:
+            self.builder._schedule_count()
+        self._sync_filters_next()
+
+    def _show_lists(self) -> None:
+        """The lists to choose from, read again (those chosen stay chosen while they exist)."""
         options = list_options(self.app.lists())
         names = [name for _, name in options]
         chosen = tuple(n for n in self.lists.value if n in names)
@@ -287,11 +296,6 @@ class MarketingContactsWizard(widgets.VBox):
         self.lists.layout.display = None if names else "none"
         self.lists_note.value = ("" if names else
                                  Markup('<div class="mcw-wz-text">There are no lists yet.</div>'))
-        if self.debounce <= 0:
-            self.builder.refresh_count()  # data may have changed since the step was last shown
-        else:
-            self.builder._schedule_count()
-        self._sync_filters_next()
 
     def _sync_filters_next(self) -> None:
         self.filters_next.disabled = not self.builder.valid
@@ -420,7 +424,15 @@ class MarketingContactsWizard(widgets.VBox):
 
     def _on_app_change(self) -> None:
         """Another view changed contacts: re-read the review's figures, unless this wizard
-        is running its own update or undo or shows an update's result."""
+        is running its own update or undo or shows an update's result. On the list step,
+        offer the lists as they are now (one may have been made on the Contacts tab)."""
+        if self.step == 3 and not self._working:
+            try:
+                self._show_lists()
+            except Exception as e:
+                log_failure("wizard lists refresh failed", e)
+                self.message.value = error_html(readable(e))
+            return
         if self.step != 4 or self._working or self.result is not None or self.confirm.asking:
             return
         kept = self.undo_result, self.result_html.value

@@ -61,7 +61,9 @@ function render({ model, el }) {
     page.disabled = !ids.length;
     page.addEventListener("change", () => set("checked", page.checked ? ids : []));
     th.append(page);
-    head.append(th);
+    const tho = h("th", "mcwg-open-col");
+    tho.setAttribute("aria-label", "Open");
+    head.append(th, tho);
     for (const col of cols) {
       const cell = h("th", "mcwg-col"), label = labels[col] || col, sorted = col === sort;
       cell.dataset.column = col;
@@ -83,18 +85,24 @@ function render({ model, el }) {
         if (tick.checked) now.add(r.id); else now.delete(r.id);
         set("checked", ids.filter((i) => now.has(i)));
       });
+      const open = h("button", "mcwg-btn mcwg-open", "Open", "Open the contact's record"), tdo = h("td", "mcwg-open-cell");
+      open.setAttribute("aria-label", "Open contact " + r.id);
+      tdo.append(open);
       td.append(tick);
-      tr.append(td);
+      tr.append(td, tdo);
       for (const col of cols) {
         const text = r[col] == null ? "" : String(r[col]), cell = h("td", "mcwg-cell", text, text);
         cell.dataset.column = col;
         tr.append(cell);
       }
+      tr.addEventListener("click", (e) => {  // "Open", or a click on the row outside its checkbox
+        if (!e.target.closest("input")) model.send({ event: "open", id: r.id });
+      });
       return tr;
     });
     if (!rows.length) {
       const tr = h("tr", "mcwg-empty"), td = h("td", null, "No contacts match this filter.");
-      td.colSpan = cols.length + 1;
+      td.colSpan = cols.length + 2;
       tr.append(td);
       trs.push(tr);
     }
