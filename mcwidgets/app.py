@@ -304,6 +304,18 @@ class App:
     def tier_choices(self, edition: str | None = None) -> list[int]:
         return account.tier_choices(self.ctx, edition)
 
+    def savings_plan(self, projected: int | None = None):
+        """The savings planner: next lower tier, contacts to remove, saving (``domain.savings.SavingsPlan``)."""
+        from .services import savings
+
+        return savings.plan(self.ctx, projected)
+
+    def least_engaged(self, wanted: int):
+        """The ``wanted`` least-engaged marketing contacts as a filter, for review (``services.savings``)."""
+        from .services import savings
+
+        return savings.least_engaged(self.ctx, wanted)
+
     def tier_events(self, *, unacknowledged: bool = False):
         """Tier raises, newest first (``services.tier_events.TierEventRow``)."""
         from .services import tier_events
