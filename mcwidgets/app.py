@@ -175,6 +175,12 @@ class App:
 
         return counting.count(self.ctx, selection(list_name=list) if list is not None else filter)
 
+    def known_values(self, prop: str) -> list[str]:
+        """The values present for a text property the filter offers as choices (country)."""
+        from .services import values
+
+        return values.known_values(self.ctx, prop)
+
     def lists(self):
         """Every list (static and active), by name, with its member count."""
         from .services import lists as list_service

@@ -37,6 +37,20 @@ DEFAULT_PROPERTY = "email"  # a new row: "Email contains ..." waiting for its te
 DEFAULT_OPERATOR = CONTAINS_TOKEN
 DEFAULT_DAYS = 30
 BOOL_OPTIONS = [("true", True), ("false", False)]
+# Text properties whose exact conditions ("is", "is any of"...) choose among the values present
+# in the data (``app.known_values``); "contains" and "starts with" stay free text.
+CHOICE_PROPERTIES = frozenset({"country"})
+
+
+def exact_text(prop: str, op: str) -> bool:
+    """A one-value text condition that compares whole values ("is", "is not"): typing its
+    value letter by letter makes conditions nobody means, so it is applied when complete."""
+    return value_kind(prop, op) == TEXT_ONE and not OPERATOR_TABLE[op].pattern
+
+
+def offers_choices(prop: str, op: str) -> bool:
+    """The row chooses among the property's known values (country "is", "is any of"...)."""
+    return prop in CHOICE_PROPERTIES and (exact_text(prop, op) or value_kind(prop, op) == TEXT_MANY)
 
 
 def property_options() -> list[tuple[str, str]]:
@@ -200,6 +214,8 @@ def row_problem(prop: str, op: str, values: tuple) -> str | None:
         return "choose a list (there are no lists yet)" if values[0] is None else "choose a list"
     if kind == TEXT_ONE and OPERATOR_TABLE[op].pattern and not values[0]:
         return "type some text"
+    if kind == TEXT_ONE and not (values[0] or "").strip():
+        return "choose a value" if offers_choices(prop, op) else "type a value, then press Enter"
     if kind in (NUMBER_ONE, NUMBER_RANGE, DAYS) and any(v is None for v in values):
         return "type a number"
     return None

@@ -46,7 +46,8 @@ class FilterRow(widgets.HBox):
                                                  layout=widgets.Layout(width="32px")), "mcw-fb-remove-row")
         self.inputs: list[widgets.Widget] = []
         self.kind = ""
-        self._build_inputs(prop, fm.value_kind(prop, op), values)
+        self.choices = False  # the value input chooses among known values (fm.offers_choices)
+        self._build_inputs(prop, fm.value_kind(prop, op), values, op)
         super().__init__([self.property, self.operator, self.value_box, self.remove_button])
         self.add_class("mcw-fb-row")
         self.property.observe(self._on_property, names="value")
@@ -82,9 +83,13 @@ class FilterRow(widgets.HBox):
         return self.inputs[0] if self.inputs else None
 
     # ---- inputs ------------------------------------------------------------------
-    def _build_inputs(self, prop: str, kind: str, values: tuple) -> None:
+    def _build_inputs(self, prop: str, kind: str, values: tuple, op: str | None = None) -> None:
         self.kind = kind
-        self.inputs = self._make_inputs(prop, kind, values)
+        op = op or self.operator.value
+        known = self.builder.known_values(prop) if fm.offers_choices(prop, op) else []
+        self.choices = bool(known)
+        self.inputs = (self._choice_inputs(kind, values, known) if known else self._make_inputs(prop, kind, values))
+        self._sync_text_mode(prop, op)
         for w, name in zip(self.inputs, self._input_names(kind)):
             w.description = name  # the accessible name, visually hidden like the dropdowns'
             _cls(w, "mcw-fb-value", f"mcw-fb-value-{kind}")
@@ -95,6 +100,28 @@ class FilterRow(widgets.HBox):
         if kind == fm.DAYS:
             children.append(_cls(widgets.HTML("days"), "mcw-fb-and"))
         self.value_box.children = children
+
+    @staticmethod
+    def _choice_inputs(kind: str, values: tuple, known: list[str]) -> list[widgets.Widget]:
+        """Country "is": a box that only takes a known value (typing "Belg" applies nothing,
+        "Belgium" applies at once); "is any of": tags among the known values."""
+        if kind == fm.TEXT_MANY:
+            chosen = list(values[0])
+            return [widgets.TagsInput(value=chosen, allowed_tags=sorted(set(known) | set(chosen)),
+                                      allow_duplicates=False, layout=widgets.Layout(width="320px"))]
+        current = values[0] or ""
+        options = known if not current or current in known else [*known, current]  # a loaded filter's value
+        return [widgets.Combobox(value=current, options=options, ensure_option=True, continuous_update=True,
+                                 placeholder="choose or type a value", layout=widgets.Layout(width="220px"))]
+
+    def _sync_text_mode(self, prop: str, op: str) -> None:
+        """A free-text "is" box applies its value on Enter or when it loses focus; a
+        "contains" box as the user types."""
+        if self.kind == fm.TEXT_ONE and not self.choices and self.inputs:
+            box = self.inputs[0]
+            exact = fm.exact_text(prop, op)
+            box.continuous_update = not exact
+            box.placeholder = "value, then Enter" if exact else "value"
 
     @staticmethod
     def _input_names(kind: str) -> tuple[str, ...]:
@@ -163,23 +190,32 @@ class FilterRow(widgets.HBox):
             self.operator.options = options
             self.operator.value = keep
         kind = fm.value_kind(prop, keep)
-        if kind == self.kind and kind in (fm.NONE, fm.TEXT_ONE, fm.TEXT_MANY):
+        if (kind == self.kind and kind in (fm.NONE, fm.TEXT_ONE, fm.TEXT_MANY) and not self.choices
+                and not fm.offers_choices(prop, keep)):
             # A text box is the same for every text property: keep it (emptied), so that what
             # the user types right after choosing the property is not lost with a replaced box.
             with self._silenced():
                 for w in self.inputs:
                     w.value = [] if kind == fm.TEXT_MANY else ""
+            self._sync_text_mode(prop, keep)
         else:
-            self._build_inputs(prop, kind, fm.default_values(prop, kind, self._names_for(prop, keep)))
+            self._build_inputs(prop, kind, fm.default_values(prop, kind, self._names_for(prop, keep)), keep)
         self.builder._rows_changed()
 
     def _on_operator(self, change) -> None:
         if self._quiet or change["new"] is None:
             return
-        prop, new_kind = self.property.value, fm.value_kind(self.property.value, change["new"])
-        if new_kind != self.kind:
-            self._build_inputs(prop, new_kind, fm.carry_values(prop, self.kind, self.values, new_kind,
-                                                               self._names_for(prop, change["new"])))
+        prop, op = self.property.value, change["new"]
+        new_kind = fm.value_kind(prop, op)
+        if new_kind != self.kind or self.choices != fm.offers_choices(prop, op):
+            carried = fm.carry_values(prop, self.kind, self.values, new_kind, self._names_for(prop, op))
+            if fm.offers_choices(prop, op) and not self.choices:  # free text typed: keep known values only
+                known = self.builder.known_values(prop)
+                carried = ([v for v in carried[0] if v in known],) if new_kind == fm.TEXT_MANY else (
+                    (carried[0] if carried[0] in known else "",))
+            self._build_inputs(prop, new_kind, carried, op)
+        else:
+            self._sync_text_mode(prop, op)
         self.builder._rows_changed()
 
     def _on_value(self, _change) -> None:
