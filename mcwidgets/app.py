@@ -192,6 +192,12 @@ class App:
 
         return counting.count(self.ctx, selection(list_name=list) if list is not None else filter)
 
+    def known_values(self, prop: str) -> list[str]:
+        """The values present for a text property the filter offers as choices (country)."""
+        from .services import values
+
+        return values.known_values(self.ctx, prop)
+
     def lists(self):
         """Every list (static and active), by name, with its member count."""
         from .services import lists as list_service
@@ -323,6 +329,18 @@ class App:
 
     def tier_choices(self, edition: str | None = None) -> list[int]:
         return account.tier_choices(self.ctx, edition)
+
+    def savings_plan(self, projected: int | None = None):
+        """The savings planner: next lower tier, contacts to remove, saving (``domain.savings.SavingsPlan``)."""
+        from .services import savings
+
+        return savings.plan(self.ctx, projected)
+
+    def least_engaged(self, wanted: int):
+        """The ``wanted`` least-engaged marketing contacts as a filter, for review (``services.savings``)."""
+        from .services import savings
+
+        return savings.least_engaged(self.ctx, wanted)
 
     def tier_events(self, *, unacknowledged: bool = False):
         """Tier raises, newest first (``services.tier_events.TierEventRow``)."""

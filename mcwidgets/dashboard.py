@@ -103,7 +103,18 @@ class Dashboard(widgets.VBox):
                 panel = widgets.HTML(error_html(f"The {title} tab could not be built: {first_line(e)}"))
             self.panels[title] = panel
             self._slots[index].children = [panel]
+            self._wire_savings(panel)
         return self.panels[title]
+
+    def _wire_savings(self, panel) -> None:
+        """A panel's savings planner (``panel.savings``) opens its selection in the Contacts tab."""
+        planner = getattr(panel, "savings", None)
+        if planner is not None and hasattr(planner, "on_open") and "Contacts" in [t for t, _ in self.tab_specs]:
+            planner.on_open = self.open_in_contacts
+
+    def open_in_contacts(self, filter: dict, count: int) -> None:
+        """Show ``filter``'s contacts in the Contacts tab, all selected, for review."""
+        self.select("Contacts").show_selection(filter)
 
     def _on_select(self, change) -> None:
         index = change["new"]

@@ -56,3 +56,9 @@ def get_account(session: Session) -> Account | None:
 
 def find_user(session: Session, name: str) -> User | None:
     return session.scalar(select(User).where(User.name == name))
+
+
+def distinct_values(session: Session, column, limit: int) -> list[str]:
+    """The distinct non-empty values of a text ``column``, in order, at most ``limit``."""
+    stmt = select(column).where(column.is_not(None), column != "").distinct().order_by(column).limit(limit)
+    return [v for (v,) in session.execute(stmt)]

@@ -178,6 +178,26 @@ class ContactsPanel(widgets.VBox):
         self.view_name.value = name
         self.view_message.value = ""
 
+    def show_selection(self, filter: dict) -> None:
+        """The savings planner's review: ``filter`` in the builder and the grid, least recent
+        activity first, every match selected (acting on it is the usual bulk action)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        columns = list(self.grid.columns)
+        columns += [c for c in ("last_activity_at", "hard_bounced", "unsubscribed") if c not in columns]
+        self._applying = True
+        try:
+            self.builder.filter = filter
+            self.view_select.value = CHOOSE
+            self.grid.configure(filter=dict(self.builder.filter), sort="last_activity_at", descending=False,
+                                columns=columns)
+        finally:
+            self._applying = False
+        self.grid.select_all_matching()
+        self.actions.close()
+
     _name_error = False  # the view message is the "type a name" error: typing a name clears it
 
     def _on_view_name(self, change) -> None:

@@ -55,6 +55,7 @@ class FilterBuilder(widgets.VBox):
         self.max_groups = max_groups
         self.groups: list[list[FilterRow]] = []
         self._list_names: list[str] | None = None
+        self._known_values: dict[str, list[str]] = {}  # choice property -> the values present
         self._tz: str | None = None
         self._loading = False
         self._timer: threading.Timer | None = None
@@ -95,7 +96,21 @@ class FilterBuilder(widgets.VBox):
         return self._list_names
 
     def reload_lists(self) -> None:
+        """Read the lists (and the known values of choice properties) again when next needed."""
         self._list_names = None
+        self._known_values = {}
+
+    def known_values(self, prop: str) -> list[str]:
+        """The values present for ``prop`` (``app.known_values``; read once per property).
+        [] when they cannot be read: the row falls back to free text."""
+        known = self._known_values
+        if prop not in known:
+            try:
+                known[prop] = list(self.app.known_values(prop))
+            except Exception as e:
+                log_failure(f"could not read the known values of {prop}", e)
+                known[prop] = []
+        return known[prop]
 
     def lists_changed(self) -> None:
         """The lists may have changed (``app.on_change``): read them again when next needed,

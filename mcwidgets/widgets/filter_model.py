@@ -38,6 +38,20 @@ DEFAULT_PROPERTY = "email"  # a new row: "Email contains ..." waiting for its te
 DEFAULT_OPERATOR = CONTAINS_TOKEN
 DEFAULT_DAYS = 30
 BOOL_OPTIONS = [("true", True), ("false", False)]
+# Text properties whose exact conditions ("is", "is any of"...) choose among the values present
+# in the data (``app.known_values``); "contains" and "starts with" stay free text.
+CHOICE_PROPERTIES = frozenset({"country"})
+
+
+def exact_text(prop: str, op: str, schema=None) -> bool:
+    """A one-value text condition that compares whole values ("is", "is not"): typing its
+    value letter by letter makes conditions nobody means, so it is applied when complete."""
+    return value_kind(prop, op, schema) == TEXT_ONE and not OPERATOR_TABLE[op].pattern
+
+
+def offers_choices(prop: str, op: str, schema=None) -> bool:
+    """The row chooses among the property's known values (country "is", "is any of"...)."""
+    return prop in CHOICE_PROPERTIES and (exact_text(prop, op, schema) or value_kind(prop, op, schema) == TEXT_MANY)
 
 
 def _props(schema) -> dict:
@@ -206,6 +220,8 @@ def row_problem(prop: str, op: str, values: tuple, schema=None) -> str | None:
         return "choose a list (there are no lists yet)" if values[0] is None else "choose a list"
     if kind == TEXT_ONE and OPERATOR_TABLE[op].pattern and not values[0]:
         return "type some text"
+    if kind == TEXT_ONE and not (values[0] or "").strip():
+        return "choose a value" if offers_choices(prop, op, schema) else "type a value, then press Enter"
     if kind in (NUMBER_ONE, NUMBER_RANGE, DAYS) and any(v is None for v in values):
         return "type a number"
     return None
@@ -236,7 +252,8 @@ def filter_from_rows(groups: list[list[tuple[str, str, tuple]]], schema=None) ->
 
 _SCHEMA_FUNCTIONS = frozenset({"property_options", "operator_options", "enum_options", "value_kind",
                                "default_values", "carry_values", "condition_json", "condition_values",
-                               "canonical", "row_label", "row_problem", "filter_from_rows"})
+                               "canonical", "row_label", "row_problem", "filter_from_rows",
+                               "exact_text", "offers_choices"})
 
 
 class Model:

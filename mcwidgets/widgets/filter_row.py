@@ -48,7 +48,8 @@ class FilterRow(widgets.HBox):
                                                  layout=widgets.Layout(width="32px")), "mcw-fb-remove-row")
         self.inputs: list[widgets.Widget] = []
         self.kind = ""
-        self._build_inputs(prop, self.fm.value_kind(prop, op), values)
+        self.choices = False  # the value input chooses among known values (fm.offers_choices)
+        self._build_inputs(prop, self.fm.value_kind(prop, op), values, op)
         super().__init__([self.property, self.operator, self.value_box, self.remove_button])
         self.add_class("mcw-fb-row")
         self.property.observe(self._on_property, names="value")
@@ -84,9 +85,13 @@ class FilterRow(widgets.HBox):
         return self.inputs[0] if self.inputs else None
 
     # ---- inputs ------------------------------------------------------------------
-    def _build_inputs(self, prop: str, kind: str, values: tuple) -> None:
+    def _build_inputs(self, prop: str, kind: str, values: tuple, op: str | None = None) -> None:
         self.kind = kind
-        self.inputs = self._make_inputs(prop, kind, values)
+        op = op or self.operator.value
+        known = self.builder.known_values(prop) if self.fm.offers_choices(prop, op) else []
+        self.choices = bool(known)
+        self.inputs = (self._choice_inputs(kind, values, known) if known else self._make_inputs(prop, kind, values))
+        self._sync_text_mode(prop, op)
         for w, name in zip(self.inputs, self._input_names(kind)):
             w.description = name  # the accessible name, visually hidden like the dropdowns'
             _cls(w, "mcw-fb-value", f"mcw-fb-value-{kind}")
@@ -99,10 +104,32 @@ class FilterRow(widgets.HBox):
         self.value_box.children = children
 
     @staticmethod
+    def _choice_inputs(kind: str, values: tuple, known: list[str]) -> list[widgets.Widget]:
+        """Country "is": a box that only takes a known value (typing "Belg" applies nothing,
+        "Belgium" applies at once); "is any of": tags among the known values."""
+        if kind == self.fm.TEXT_MANY:
+            chosen = list(values[0])
+            return [widgets.TagsInput(value=chosen, allowed_tags=sorted(set(known) | set(chosen)),
+                                      allow_duplicates=False, layout=widgets.Layout(width="320px"))]
+        current = values[0] or ""
+        options = known if not current or current in known else [*known, current]  # a loaded filter's value
+        return [widgets.Combobox(value=current, options=options, ensure_option=True, continuous_update=True,
+                                 placeholder="choose or type a value", layout=widgets.Layout(width="220px"))]
+
+    def _sync_text_mode(self, prop: str, op: str) -> None:
+        """A free-text "is" box applies its value on Enter or when it loses focus; a
+        "contains" box as the user types."""
+        if self.kind == self.fm.TEXT_ONE and not self.choices and self.inputs:
+            box = self.inputs[0]
+            exact = self.fm.exact_text(prop, op)
+            box.continuous_update = not exact
+            box.placeholder = "value, then Enter" if exact else "value"
+
+    @staticmethod
     def _input_names(kind: str) -> tuple[str, ...]:
-        if kind in (fm.NUMBER_RANGE, fm.DATE_RANGE):
+        if kind in (self.fm.NUMBER_RANGE, self.fm.DATE_RANGE):
             return ("From", "To")
-        return ("Days",) if kind == fm.DAYS else ("Value",)
+        return ("Days",) if kind == self.fm.DAYS else ("Value",)
 
     def _make_inputs(self, prop: str, kind: str, values: tuple) -> list[widgets.Widget]:
         narrow = widgets.Layout(width="150px")
@@ -154,7 +181,7 @@ class FilterRow(widgets.HBox):
 
     @staticmethod
     def _number(prop: str, value, layout) -> widgets.Widget:
-        if prop in fm.INTEGER_PROPERTIES and (value is None or float(value).is_integer()):
+        if prop in self.fm.INTEGER_PROPERTIES and (value is None or float(value).is_integer()):
             return widgets.IntText(value=int(value or 0), layout=layout)
         return widgets.FloatText(value=float(value or 0), layout=layout)
 
@@ -179,23 +206,32 @@ class FilterRow(widgets.HBox):
             self.operator.options = options
             self.operator.value = keep
         kind = self.fm.value_kind(prop, keep)
-        if kind == self.kind and kind in (self.fm.NONE, self.fm.TEXT_ONE, self.fm.TEXT_MANY):
+        if (kind == self.kind and kind in (self.fm.NONE, self.fm.TEXT_ONE, self.fm.TEXT_MANY) and not self.choices
+                and not self.fm.offers_choices(prop, keep)):
             # A text box is the same for every text property: keep it (emptied), so that what
             # the user types right after choosing the property is not lost with a replaced box.
             with self._silenced():
                 for w in self.inputs:
                     w.value = [] if kind == self.fm.TEXT_MANY else ""
+            self._sync_text_mode(prop, keep)
         else:
-            self._build_inputs(prop, kind, self.fm.default_values(prop, kind, self._names_for(prop, keep)))
+            self._build_inputs(prop, kind, self.fm.default_values(prop, kind, self._names_for(prop, keep)), keep)
         self.builder._rows_changed()
 
     def _on_operator(self, change) -> None:
         if self._quiet or change["new"] is None:
             return
-        prop, new_kind = self.property.value, self.fm.value_kind(self.property.value, change["new"])
-        if new_kind != self.kind:
-            self._build_inputs(prop, new_kind, self.fm.carry_values(prop, self.kind, self.values, new_kind,
-                                                               self._names_for(prop, change["new"])))
+        prop, op = self.property.value, change["new"]
+        new_kind = self.fm.value_kind(prop, op)
+        if new_kind != self.kind or self.choices != self.fm.offers_choices(prop, op):
+            carried = self.fm.carry_values(prop, self.kind, self.values, new_kind, self._names_for(prop, op))
+            if self.fm.offers_choices(prop, op) and not self.choices:  # free text typed: keep known values only
+                known = self.builder.known_values(prop)
+                carried = ([v for v in carried[0] if v in known],) if new_kind == self.fm.TEXT_MANY else (
+                    (carried[0] if carried[0] in known else "",))
+            self._build_inputs(prop, new_kind, carried, op)
+        else:
+            self._sync_text_mode(prop, op)
         self.builder._rows_changed()
 
     def _on_value(self, _change) -> None:

@@ -6,6 +6,7 @@ import ipywidgets as widgets
 from markupsafe import Markup
 
 from ..services.usage import StatusReport
+from .savings_panel import SavingsPanel
 from .panel_kit import (
     Refreshing,
     day,
@@ -76,7 +77,9 @@ class OverviewPanel(Refreshing, widgets.VBox):
         self.show(report)
         self.show_held()
         self.chart = UsageChart(app, width=chart_width, subscribe=False, report=report)
-        super().__init__([style(), self.message, self.tier_box, self.alerts, self.held, row, self.chart],
+        self.savings = SavingsPanel(app)  # the dashboard sets its on_open (the Contacts tab)
+        self.savings.safe_refresh()
+        super().__init__([style(), self.message, self.tier_box, self.alerts, self.held, row, self.savings, self.chart],
                          layout=widgets.Layout(padding="4px 2px"))
         self.add_class("mcw-root")
         self.add_class("mcw-overview")
@@ -88,6 +91,7 @@ class OverviewPanel(Refreshing, widgets.VBox):
         report = self.app.status()
         self.show(report)
         self.show_held()
+        self.savings.safe_refresh()
         self.chart.refresh(report)
 
     def show_held(self) -> None:

@@ -147,7 +147,7 @@ class SettingsPanel(PlanSection, UsersSection, HeldSection, Panel):
             self.price_table, buttons_row(self.save_prices),
             section("Default status of new contacts, by source tool", "mcw-set-defaults-title"),
             *self.defaults.values(), buttons_row(self.save_defaults),
-            section("Users", "mcw-set-users-title"), self.users_box, self.add_user_row,
+            section("Users", "mcw-set-users-title"), self.users_box, self.users_message, self.add_user_row,
         ]
         self.refresh()
         app.on_change(self._on_app_change)

@@ -5,7 +5,8 @@ workflows and imports held for an admin's approval.
 Stable CSS classes: users ``mcw-set-users``, ``mcw-set-user-row`` (cells
 ``mcw-set-user-name``, ``mcw-set-user-role``), ``mcw-set-permission`` (checkbox, its
 accessible name "Edit marketing contacts: <user>"), ``mcw-set-new-user``,
-``mcw-set-new-admin``, ``mcw-set-add-user``; held ``mcw-set-held``,
+``mcw-set-new-admin``, ``mcw-set-add-user``, ``mcw-set-users-message`` (the section's results and
+errors, right under the checkboxes, not in the panel's message line far above); held ``mcw-set-held``,
 ``mcw-set-held-row``, ``mcw-set-approve``, ``mcw-set-reject``, ``mcw-set-no-held``.
 """
 
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from .panel_kit import Markup, button, buttons_row, html, html_widget, note_html, num, plural, show, when
+from .panel_kit import (Markup, button, buttons_row, error_html, html, html_widget, note_html, num, ok_html, plural,
+                        readable, show, when)
 
 PERMISSION = "Edit marketing contacts"
 
@@ -60,6 +62,18 @@ class UsersSection:
         self.add_user_button = button("Add user", "mcw-set-add-user", "primary")
         self.add_user_button.on_click(lambda _b: self.add_user())
         self.add_user_row = buttons_row(self.new_user, self.new_admin, self.add_user_button)
+        self.users_message = html_widget("mcw-set-users-message")
+
+    def _run_users(self, label: str, call, done, failure: str) -> None:
+        """``Panel.run`` with the outcome shown in ``users_message``, next to the controls."""
+        self.users_message.value = ""
+
+        def here(e: BaseException) -> bool:
+            self.users_message.value = error_html(f"{failure}: {readable(e, capital=False)}")
+            return True
+
+        self.run(label, call, lambda r: setattr(self.users_message, "value", ok_html(done(r))), failure, long=False,
+                 on_field_error=here)
 
     def _render_users(self) -> None:
         cells: list[widgets.Widget] = []
@@ -95,10 +109,10 @@ class UsersSection:
 
     def set_permission(self, name: str, allowed: bool) -> None:
         verb = "may" if allowed else "may no longer"
-        self.run("Saving the permission…", lambda: self.app.set_permission(name, allowed),
-                 lambda u: self.ok(html('<span class="mcw-set-result-name">{}</span> {} set contacts as marketing.',
-                                        u.name, verb)),
-                 f"The permission of {name} could not be changed", long=False)
+        self._run_users("Saving the permission…", lambda: self.app.set_permission(name, allowed),
+                        lambda u: html('<span class="mcw-set-result-name">{}</span> {} set contacts as marketing.',
+                                       u.name, verb),
+                        f"The permission of {name} could not be changed")
 
     def add_user(self) -> None:
         name, admin = self.new_user.value, self.new_admin.value
@@ -106,10 +120,10 @@ class UsersSection:
         def done(u):
             self.new_user.value = ""
             self.new_admin.value = False
-            self.ok(html('User <span class="mcw-set-result-name">{}</span> added ({}).', u.name, u.role))
+            return html('User <span class="mcw-set-result-name">{}</span> added ({}).', u.name, u.role)
 
-        self.run("Adding the user…", lambda: self.app.add_user(name, admin=admin), done,
-                 "The user could not be added", long=False)
+        self._run_users("Adding the user…", lambda: self.app.add_user(name, admin=admin), done,
+                        "The user could not be added")
 
 
 class HeldSection:

@@ -37,6 +37,7 @@ from ..domain.wizard import (
     HARD_BOUNCED, UNENGAGED_LABELS, UNSUBSCRIBED, eligible_filter, wizard_filter,
 )
 from .filter_builder import FilterBuilder
+from .savings_panel import SavingsPanel
 from .panel_kit import (
     Confirm,
     Markup,
@@ -61,6 +62,8 @@ from .panel_kit import (
 
 STEPS = {1: "Information", 2: "Unengaged contacts", 3: "Filters & lists", 4: "Review and update"}
 REFUSAL = "Only admins can manage marketing contacts."
+SAVINGS_HOLD = ("Update contacts first: the least-engaged contacts still to remove are chosen from what is left "
+                "after this update.")
 
 # The review step's forecast table: (css name, Forecast column, heading). "Now" is the
 # selection right after the update, which for a set-as-non-marketing is the counts now.
@@ -216,13 +219,14 @@ class MarketingContactsWizard(widgets.VBox):
                                         "pending change to non-marketing")
         self.restart_button = self._button("Start again", "mcw-wz-restart")
         self.confirm = Confirm()  # the kit's question bar: Undo asks first, as on the Activity tab
+        self.savings = SavingsPanel(self.app)  # the planner after this update; the dashboard sets on_open
         self.review_back.on_click(lambda _b: self.go(3))
         self.update_button.on_click(lambda _b: self.update_contacts())
         self.undo_button.on_click(lambda _b: self.undo())
         self.restart_button.on_click(lambda _b: self.restart())
         return self._page(4, self.summary, self.review, self.progress, self.result_html, self.confirm,
                           self._buttons(self.review_back, self.update_button, self.undo_button,
-                                        self.restart_button))
+                                        self.restart_button), self.savings)
 
     # ---- navigation ----------------------------------------------------------------
     def go(self, n: int) -> None:
@@ -340,11 +344,14 @@ class MarketingContactsWizard(widgets.VBox):
         self.update_button.disabled = True
         chosen = self.chosen()
         self.summary.value = self._summary_html(chosen)
+        self.savings.show_after_update(None)
         self.selection = self.selection_filter()  # may raise: too many groups
         if self.selection is None:
             return
         fc = self.app.forecast("set_non_marketing", filter=self.selection)
         self.forecast = fc
+        if fc.changes:
+            self.savings.show_after_update(fc.after.marketing_at_update, hold=SAVINGS_HOLD)
         when = self._update_date()
         unchanged = fc.selected - fc.changes
         self.review.value = html(
@@ -389,6 +396,7 @@ class MarketingContactsWizard(widgets.VBox):
         self.undo_button.layout.display = None
         self.restart_button.layout.display = None
         self.undo_button.disabled = result.changed == 0
+        self.savings.show_after_update(None)  # the update is made: the plan as things now are
 
     def undo(self) -> None:
         """Ask (the kit's Confirm bar, the Activity tab's question), then undo the update."""

@@ -143,7 +143,10 @@ def test_permission_toggle_and_add_user(app, ctx):
     p = SettingsPanel(app)
     p.user_boxes["alice"].value = False
     assert not {u.name: u for u in app.users()}["alice"].can_edit_marketing
-    assert "may no longer" in p.message.value
+    # the confirmation shows right under the checkboxes, not in the message line at the top
+    assert "may no longer" in p.users_message.value and p.message.value == ""
+    kids = list(p.children)
+    assert kids.index(p.users_message) == kids.index(p.users_box) + 1
     p.user_boxes["bob"].value = True
     assert {u.name: u for u in app.users()}["bob"].can_edit_marketing
     p.new_user.value = "dora"
@@ -152,9 +155,10 @@ def test_permission_toggle_and_add_user(app, ctx):
     users = {u.name: u for u in app.users()}
     assert users["dora"].role == "admin" and users["dora"].can_edit_marketing
     assert "dora" in p.user_boxes and p.new_user.value == ""
+    assert "dora" in p.users_message.value
     p.new_user.value = "two words"
     p.add_user_button.click()
-    assert "mcw-error" in p.message.value and "bad user name" in p.message.value
+    assert "mcw-error" in p.users_message.value and "bad user name" in p.users_message.value
 
 
 def test_non_admin_sees_read_only_settings_and_forced_calls_are_refused(app, ctx):
@@ -176,7 +180,7 @@ def test_non_admin_sees_read_only_settings_and_forced_calls_are_refused(app, ctx
     assert "mcw-error" in p.message.value and "only admins may change the account settings" in p.message.value
     assert app.account().tier == 2000
     p.set_permission("bob", True)
-    assert "only admins may change permissions" in p.message.value
+    assert "only admins may change permissions" in p.users_message.value
     assert not {u.name: u for u in app.users()}["bob"].can_edit_marketing
     p.defaults["import"].value = "marketing"
     p.save_default_statuses()
@@ -235,7 +239,7 @@ def test_user_names_are_escaped(app, ctx):
     p.add_user_button.click()
     html = "".join(c.value for c in p.users_box.children if hasattr(c, "value") and isinstance(c.value, str))
     assert "<img" not in html and "&lt;img/src=x/onerror=alert(1)&gt;" in html
-    assert "<img" not in p.message.value
+    assert "<img" not in p.message.value and "<img" not in p.users_message.value
 
 
 def test_setting_up_a_lower_tier_that_fits_applies_at_once(app):

@@ -1,0 +1,23 @@
+"""Reads the savings planner's ranking needs: the n-th candidate in an order."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from .filter_sql import COLUMNS
+from .models import Contact
+
+
+def nth_value(session: Session, where: ColumnElement[bool], prop: str, n: int):
+    """The value of ``prop`` of the ``n``-th (1-based) contact matching ``where``, ordered by
+    ``prop`` ascending, unknown (NULL) first, then by id; None when it is unknown."""
+    col = COLUMNS[prop]
+    stmt = (select(col).where(where).order_by(col.asc().nulls_first(), Contact.id).offset(n - 1).limit(1))
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def nth_id(session: Session, where: ColumnElement[bool], n: int) -> int | None:
+    """The id of the ``n``-th (1-based) contact matching ``where``, by id."""
+    stmt = select(Contact.id).where(where).order_by(Contact.id).offset(n - 1).limit(1)
+    return session.execute(stmt).scalar_one_or_none()
