@@ -64,6 +64,7 @@ SET_NON_MARKETING, SET_MARKETING = "set_non_marketing", "set_marketing"
 TITLES = {SET_NON_MARKETING: "Set as non-marketing contacts", SET_MARKETING: "Set as marketing contacts"}
 NOTHING_SELECTED = "Tick contacts in the grid first (or select all contacts matching the filter)."
 COUNTING = "Counting the contacts matching the filter…"
+FORECASTING = "Working out what this would do…"
 FILTER_CHANGED = "The filter changed: select the contacts to update again."
 _SEPARATORS = re.compile(r"[\s,._'\u2019\u00a0\u202f]")
 
@@ -225,6 +226,8 @@ class BulkActions:
             return
         if "filter" in chosen:  # "select all N matching" was ticked: all contacts, if no filter, on purpose
             chosen = {**chosen, "all_contacts": True}
+        # over millions of contacts the forecast takes seconds: say so (sent before it starts)
+        self.progress.value = spinner(FORECASTING)
         try:
             fc = self.app.forecast(transition, **chosen)
             when = self.app.account().next_update_date
@@ -232,6 +235,8 @@ class BulkActions:
             log_failure("the forecast failed", e)
             self._failed(e, "Could not work out what this would do")
             return
+        finally:
+            self.progress.value = ""
         self.pending, self.expected = (transition, chosen, fc), fc.selected
         self.title.value = html("<div>{}: {} {}</div>", TITLES[transition], num(fc.selected, "mcw-confirm-count"),
                                 plural(fc.selected, "contact"))

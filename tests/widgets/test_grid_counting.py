@@ -217,3 +217,23 @@ def test_in_background_without_a_kernel_runs_inline():
     got = []
     in_background(lambda: 5, lambda r, e: got.append((r, e)))
     assert got == [(5, None)]
+
+
+def test_the_forecast_shows_progress_while_it_runs(app):
+    """At ten million contacts the forecast of a bulk action takes seconds: a progress line
+    is on the page while it runs, and gone after."""
+    from mcwidgets.widgets.bulk_actions import FORECASTING
+
+    grid = ContactGrid(app, filter=NL)
+    acts = BulkActions(app, grid)
+    seen = []
+    forecast = app.forecast
+
+    def watched(*a, **kw):
+        seen.append(acts.progress.value)
+        return forecast(*a, **kw)
+
+    app.forecast = watched
+    grid.select_all_matching()
+    acts.open(SET_NON_MARKETING)
+    assert len(seen) == 1 and FORECASTING in seen[0] and acts.progress.value == "" and acts.expected == 60
