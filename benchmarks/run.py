@@ -312,10 +312,11 @@ def undo_action(raw: Raw, action_id: int) -> int:
 
 class Bench:
     def __init__(self, engine_name: str, url: str, n: int, reps: int, light_reps: int, work: Path,
-                 admin_url: Callable[[str], str] | None):
+                 admin_url: Callable[[str], str] | None, import_rows: int | None = None):
         from mcwidgets.app import App
 
         self.name, self.url, self.n, self.reps, self.light = engine_name, url, n, reps, light_reps
+        self.import_rows = import_rows or n
         self.work = work
         self.db_url_for = admin_url  # PostgreSQL: database name -> URL (for the import's fresh stores)
         self.app = App.open(url, now=NOW, user=USER)
@@ -498,6 +499,7 @@ class Bench:
                 return raw_first()
 
             cases = [
+                ("first, time to rows (the grid: rows before the count)", partial(page, count=False), raw_first),
                 ("first (with the count)", page, raw_first_counted),
                 (f"middle (row {middle:,})", partial(known, position=("offset", middle)), raw_middle),
                 ("next (after the middle one)", partial(known, position="next", cursor=mid_page.next_cursor),
@@ -528,6 +530,11 @@ class Bench:
              lambda: raw.read(f"SELECT {GRID_COLUMNS} FROM contacts WHERE {where} AND (last_name, id) > (?, ?) "
                               f"ORDER BY last_name, id LIMIT {PAGE_SIZE + 1}", key)),
         ]
+        raw_filtered_first = partial(raw.read, f"SELECT {GRID_COLUMNS} FROM contacts WHERE {where} "
+                                               f"ORDER BY last_name, id LIMIT {PAGE_SIZE + 1}")
+        cases.insert(0, ("first, time to rows (the grid: rows before the count)",
+                         lambda: self.app.page(flt, sort="last_name", size=PAGE_SIZE, count=False),
+                         raw_filtered_first))
         for what, m, r in cases:
             ids_m = [row["id"] for row in m().rows]
             ids_r = [row[0] for row in r()][:PAGE_SIZE]
@@ -537,6 +544,35 @@ class Bench:
         ts = [timed(lambda: raw.read("SELECT count(*) FROM contacts"))[0] for _ in range(self.light)]
         EXTRA.append(f"page: `SELECT count(*) FROM contacts` (the total every App.page call computes) "
                      f"takes {median(ts) * 1000:.1f} ms (raw)")
+        self.grid_time_to_rows(flt, raw_filtered_first)
+
+    def grid_time_to_rows(self, flt: dict, raw_first: Callable) -> None:
+        """The ContactGrid itself: a new filter set -> its first page's rows in the widget (the
+        count handed to the background runner, which runs it after the timed part)."""
+        from mcwidgets.widgets.grid import ContactGrid
+
+        jobs: list = []
+        grid = ContactGrid(self.app, subscribe=False, background=lambda work, done: jobs.append((work, done)))
+        other = {"filterGroups": [{"filters": [{"propertyName": "country", "operator": "EQ",
+                                                "value": "Germany"}]}]}
+        state = {"i": 0}
+
+        def set_filter():
+            state["i"] += 1
+            grid.filter = flt if state["i"] % 2 else other  # a new filter each time
+            return grid.rows
+
+        def drain(_out=None):  # untimed: the counts, as the worker thread would run them
+            while jobs:
+                work, done = jobs.pop(0)
+                done(work(), None)
+
+        row = pair(self.name, "grid: a new filter to its first page's rows (count in the background)", "page",
+                   self.light, set_filter, raw_first, reset_mcw=drain, warmup=True,
+                   note="ContactGrid.filter set, rows formatted; raw: the filtered first page")
+        drain()
+        EXTRA.append(f"grid time to rows: the count arrives afterwards ({grid.total:,} contacts); "
+                     f"{row.fmt(row.mcw)} to rows")
 
     # -- set as non-marketing ----------------------------------------------------
     def set_non_marketing(self) -> None:
@@ -684,6 +720,8 @@ class Bench:
 
     # -- import ------------------------------------------------------------------
     def csv_import(self, csv_path: Path) -> None:
+        if self.import_rows < self.n:
+            return self.csv_import_into_store(csv_path)
         from mcwidgets.domain.actors import Actor, ActorKind
         from mcwidgets.services import account, users
         from mcwidgets.services.context import Context
@@ -777,6 +815,61 @@ class Bench:
         RESULTS.append(row)
         log(f"{self.name:8} {row.op:55} mcw {row.fmt(row.mcw)}  raw {row.fmt(row.raw)}  time ratio "
             f"{row.ratio:.2f}  runs mcw={[round(x, 1) for x in tm]} raw={[round(x, 1) for x in tr]}")
+
+    def csv_import_into_store(self, csv_path: Path) -> None:
+        """``--import-rows`` below ``--contacts``: the file's new contacts imported into the
+        benchmark's own store (N contacts) | the same rows inserted raw into its contacts
+        table; each undone untimed (the contacts above the largest id before, the import's
+        audit rows and action) and VACUUM ANALYZE."""
+        from mcwidgets.domain.actors import Actor, ActorKind
+        from mcwidgets.services import account
+        from mcwidgets.services.importer import import_csv
+
+        from bench_import import BASELINE_COLUMNS, baseline_rows, insert_batches  # benchmarks/ is sys.path[0]
+
+        raw, k = self.raw, self.import_rows
+        account.configure(self.app.ctx, Actor(ActorKind.USER, USER), spike_limit=1_000_000_000)
+        top = raw.read("SELECT coalesce(max(id), 0) FROM contacts")[0][0]
+        actions_top = raw.read("SELECT coalesce(max(id), 0) FROM actions")[0][0]
+        raw.end_read()
+
+        def mcw():
+            gc.collect()
+            r = import_csv(self.app.ctx, Actor(ActorKind.USER, USER), csv_path, errors_path=self.work / "errors.csv")
+            assert r.created == k and r.bad_rows == 0, r
+            return r.action_id
+
+        def raw_insert():
+            conn = raw.conn
+            names = ", ".join(BASELINE_COLUMNS)
+            gc.disable()
+            try:
+                if self.pg:
+                    raw.conn.rollback()
+                    with conn.cursor() as cur, cur.copy(f"COPY contacts ({names}) FROM STDIN") as copy:
+                        for row in baseline_rows(csv_path):
+                            copy.write_row(row)
+                    conn.commit()
+                else:
+                    raw.begin()
+                    marks = ", ".join("?" for _ in BASELINE_COLUMNS)
+                    insert_batches(conn, f"INSERT INTO contacts ({names}) VALUES ({marks})", baseline_rows(csv_path))
+                    raw.commit()
+            finally:
+                gc.enable()
+
+        def reset(_out=None):
+            raw.begin()
+            raw.run("DELETE FROM audit_events WHERE action_id > ?", (actions_top,))
+            raw.run("DELETE FROM actions WHERE id > ?", (actions_top,))
+            n = raw.run("DELETE FROM contacts WHERE id > ?", (top,))
+            raw.commit()
+            raw.maintain("contacts", "audit_events", "actions")
+            assert n == k, (n, k)
+
+        row = pair(self.name, f"CSV import ({k:,} new rows into {self.n:,} contacts)", "time", self.reps, mcw,
+                   raw_insert, reset, reset)
+        row.note = "raw: the rows read with the csv module and COPY/executemany into contacts"
 
     # -- memory and page bytes (a fresh process) ---------------------------------
     def memory(self) -> None:
@@ -950,7 +1043,7 @@ def run_engine(engine: str, url: str, args, work: Path, db_url_for, csv_path: Pa
     global EXTRA
     EXTRA = EXTRA_BY_ENGINE.setdefault(engine, [])
     CURRENT["engine"] = engine
-    b = Bench(engine, url, args.contacts, args.reps, args.light_reps, work, db_url_for)
+    b = Bench(engine, url, args.contacts, args.reps, args.light_reps, work, db_url_for, args.import_rows)
     parts = args.parts
     try:
         if "demo" in parts:
@@ -973,7 +1066,11 @@ def run_engine(engine: str, url: str, args, work: Path, db_url_for, csv_path: Pa
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--contacts", type=int, default=None, help="contacts (default 1,000,000; --quick 20,000)")
+    ap.add_argument("--contacts", "--size", type=int, default=None,
+                    help="contacts (default 1,000,000; --quick 20,000)")
+    ap.add_argument("--import-rows", type=int, default=None,
+                    help="rows of the CSV import (default: --contacts, into a fresh store); fewer than "
+                         "--contacts: imported into the benchmark's store of --contacts contacts")
     ap.add_argument("--engines", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
     ap.add_argument("--quick", action="store_true", help="a smoke check: 20,000 contacts, one run each")
     ap.add_argument("--repeat", type=int, default=None,
@@ -995,7 +1092,7 @@ def main() -> None:
     if unknown_parts or not args.parts:
         raise SystemExit(f"unknown part(s): {', '.join(sorted(unknown_parts)) or '(none given)'} "
                          f"(expected some of {', '.join(PARTS)})")
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    engines = [{"postgresql": "postgres"}.get(e.strip(), e.strip()) for e in args.engines.split(",") if e.strip()]
     unknown = set(engines) - {"sqlite", "postgres"}
     if unknown:
         raise SystemExit(f"unknown engine(s): {', '.join(sorted(unknown))}")
@@ -1010,8 +1107,9 @@ def main() -> None:
 
         csv_path = work / "contacts.csv"
         if "import" in args.parts:
-            log(f"generating a {args.contacts:,}-row CSV for the import")
-            generate(csv_path, args.contacts)
+            args.import_rows = min(args.import_rows or args.contacts, args.contacts)
+            log(f"generating a {args.import_rows:,}-row CSV for the import")
+            generate(csv_path, args.import_rows)
         for engine in engines:
             log(f"=== {engine}: {args.contacts:,} contacts, {args.reps} run(s) per write pair, "
                 f"{args.light_reps} per read pair")

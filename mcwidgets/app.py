@@ -129,11 +129,12 @@ class App:
 
     # grid pages, CSV import and export
     def page(self, selection_or_filter=None, *, sort: str | None = None, descending: bool = False,
-             size: int = 50, cursor: str | None = None, position="first", total: int | None = None):
+             size: int = 50, cursor: str | None = None, position="first", total: int | None = None,
+             count: bool = True):
         from .services import paging
 
         return paging.page(self.ctx, selection_or_filter=selection_or_filter, sort=sort, descending=descending,
-                           size=size, cursor=cursor, position=position, total=total)
+                           size=size, cursor=cursor, position=position, total=total, count=count)
 
     def import_csv(self, path_or_file, *, as_marketing: bool = False, strict: bool = False,
                    mapping: dict | None = None, errors_path=None, progress=None, dry_run: bool = False):

@@ -40,7 +40,7 @@ POSITIONS = ("first", "next", "prev", "last")
 @dataclass(frozen=True)
 class Page:
     rows: list[dict]
-    total: int  # contacts matching the filter
+    total: int | None  # contacts matching the filter (None: not counted, ``count=False``)
     start: int  # 1-based row number of rows[0] (0 when the page is empty)
     size: int
     sort: str
@@ -61,13 +61,13 @@ class Page:
         return (self.start - 1) // self.size + 1 if self.rows else 1
 
     @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // self.size))
+    def page_count(self) -> int | None:
+        return None if self.total is None else max(1, -(-self.total // self.size))
 
 
 def page(ctx: Context, *, selection_or_filter: Selection | dict | None = None, sort: str | None = None,
          descending: bool = False, size: int = 50, cursor: str | None = None,
-         position: str | tuple = "first", total: int | None = None) -> Page:
+         position: str | tuple = "first", total: int | None = None, count: bool = True) -> Page:
     """One page of the contacts matching ``selection_or_filter`` (None: all contacts).
 
     ``selection_or_filter`` is a ``Selection`` or a filter's JSON (a dict). ``sort``
@@ -75,7 +75,9 @@ def page(ctx: Context, *, selection_or_filter: Selection | dict | None = None, s
     ValidationError for a bad sort column, size, position or cursor. ``total``:
     the number of matches when the caller knows it from the page before (same
     filter), which saves counting them again: on a million contacts the count costs
-    more than the page.
+    more than the page. ``count=False`` (and no ``total``): the first, next and previous
+    pages come without counting, their ``total`` and ``page_count`` are None (the grid
+    shows the rows at once and counts in the background); "last" and offsets count anyway.
 
     A HubSpot search body as the filter (``domain.filters.parse_search_body``) gives
     the sort when ``sort`` is None, and the page's ``columns`` (its ``properties``);
@@ -94,7 +96,7 @@ def page(ctx: Context, *, selection_or_filter: Selection | dict | None = None, s
         sql.check_size(size)
         descending = bool(descending)
         where = _where(session, ctx, selection_or_filter)
-        pager = _Pager(session, where, sort, descending, size, total, columns, schema)
+        pager = _Pager(session, where, sort, descending, size, total, columns, schema, count=count)
         if position == "first":
             return pager.first()
         if position == "last":
@@ -127,10 +129,17 @@ def _where(session: Session, ctx: Context, selection_or_filter):
 
 class _Pager:
     def __init__(self, session: Session, where, sort: str, descending: bool, size: int, total: int | None,
-                 columns: tuple[str, ...] = sql.GRID_COLUMNS, schema=None):
+                 columns: tuple[str, ...] = sql.GRID_COLUMNS, schema=None, count: bool = True):
         self.session, self.where, self.sort, self.desc, self.size = session, where, sort, descending, size
         self.columns, self.schema = columns, schema
-        self.total = sql.count(session, where) if total is None else total
+        self._total = sql.count(session, where) if total is None and count else total
+
+    @property
+    def total(self) -> int:
+        """The matches, counted when a page needs them (last, offsets) and not counted yet."""
+        if self._total is None:
+            self._total = sql.count(self.session, self.where)
+        return self._total
 
     def _fetch(self, key, *, backwards: bool, limit: int, inclusive: bool = False) -> list[dict]:
         # "backwards" travels against the requested order.
@@ -175,11 +184,11 @@ class _Pager:
 
     def _page(self, rows: list[dict], start: int, *, has_next: bool, has_prev: bool) -> Page:
         if not rows:
-            return Page([], self.total, 0, self.size, self.sort, self.desc, None, None, False, False,
+            return Page([], self._total if self._total is not None or start > 1 else 0, 0, self.size, self.sort, self.desc, None, None, False, False,
                         columns=self.columns)
         first, last = rows[0], rows[-1]
         return Page(
-            rows=rows, total=self.total, start=start, size=self.size, sort=self.sort, descending=self.desc,
+            rows=rows, total=self._total, start=start, size=self.size, sort=self.sort, descending=self.desc,
             next_cursor=_encode(sql.key_of(last, self.sort), start + len(rows) - 1, self.sort, self.desc)
             if has_next else None,
             prev_cursor=_encode(sql.key_of(first, self.sort), start, self.sort, self.desc) if has_prev else None,

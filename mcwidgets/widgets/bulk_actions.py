@@ -63,6 +63,9 @@ DOWNLOAD_LIMIT = 1_000_000  # bytes: larger exports are offered by path only
 SET_NON_MARKETING, SET_MARKETING = "set_non_marketing", "set_marketing"
 TITLES = {SET_NON_MARKETING: "Set as non-marketing contacts", SET_MARKETING: "Set as marketing contacts"}
 NOTHING_SELECTED = "Tick contacts in the grid first (or select all contacts matching the filter)."
+COUNTING = "Counting the contacts matching the filter…"
+FORECASTING = "Working out what this would do…"
+FILTER_CHANGED = "The filter changed: select the contacts to update again."
 _SEPARATORS = re.compile(r"[\s,._'\u2019\u00a0\u202f]")
 
 # The confirmation's forecast table: (css name, Forecast column, heading).
@@ -155,7 +158,8 @@ class BulkActions:
         self.typed.observe(lambda _c: self._sync_confirm(), names="value")
         self.confirm_button.on_click(lambda _b: self.confirm())
         self.cancel_button.on_click(lambda _b: self.close())
-        grid.observe(lambda _c: self._sync_menu(), names=["selected_count", "all_matching"])
+        grid.observe(lambda _c: self._sync_menu(), names=["selected_count", "all_matching", "counting"])
+        grid.observe(self._on_grid_counting, names="counting")
         self.read_permission()
 
     # ---- the menu --------------------------------------------------------------------
@@ -173,18 +177,26 @@ class BulkActions:
             self.read_permission()
         self.menu.layout.display = None if show else "none"
 
+    def _on_grid_counting(self, change) -> None:
+        """A new filter (or changed data) is being counted: a confirmation opened for the
+        selection before it no longer says what Confirm would do."""
+        if change["new"] and self.pending is not None and not self.running:
+            self.close()
+            self.error_html.value = error_html(FILTER_CHANGED)
+
     def _sync_menu(self) -> None:
-        n = self.grid.selected_count
+        counting = self.grid.counting
+        n = 0 if counting else self.grid.selected_count
         nothing = n == 0
         busy = self.running
         self.set_non_marketing_button.disabled = nothing or busy or not self.app.user
-        self.set_non_marketing_button.tooltip = (NOTHING_SELECTED if nothing else
+        self.set_non_marketing_button.tooltip = (COUNTING if counting else NOTHING_SELECTED if nothing else
                                                  "Stop paying for these contacts from the next update date on")
         if not self.app.user:
             self.set_non_marketing_button.tooltip = self.marketing_reason
         self.set_marketing_button.disabled = nothing or busy or not self.can_set_marketing
         self.set_marketing_button.tooltip = (self.marketing_reason if not self.can_set_marketing
-                                             else NOTHING_SELECTED if nothing
+                                             else COUNTING if counting else NOTHING_SELECTED if nothing
                                              else "Make these contacts marketing contacts now")
         self.menu_note.value = html("{}", self.marketing_reason) if not self.can_set_marketing else ""
         self.menu_note.layout.display = None if not self.can_set_marketing else "none"
@@ -192,7 +204,8 @@ class BulkActions:
         self.export_button.tooltip = ("Export the selected contacts to a CSV file" if not nothing
                                       else "Export every contact matching the filter to a CSV file")
         self.more.disabled = busy
-        self.hint.value = ("" if nothing else
+        self.hint.value = (html('<span class="mcw-actions-counting">{}</span>', COUNTING) if counting
+                           else "" if nothing else
                            html('<span class="mcw-actions-count" data-value="{}">{:,} {} selected</span>', n, n,
                                 plural(n, "contact")))
 
@@ -204,12 +217,17 @@ class BulkActions:
         if transition == SET_MARKETING and not self.can_set_marketing:
             self.error_html.value = error_html(self.marketing_reason)
             return
+        if self.grid.counting:  # the selection shown may belong to the filter before
+            self.error_html.value = error_html(COUNTING)
+            return
         chosen = self.grid.selection()
         if chosen is None:
             self.error_html.value = error_html(NOTHING_SELECTED)
             return
         if "filter" in chosen:  # "select all N matching" was ticked: all contacts, if no filter, on purpose
             chosen = {**chosen, "all_contacts": True}
+        # over millions of contacts the forecast takes seconds: say so (sent before it starts)
+        self.progress.value = spinner(FORECASTING)
         try:
             fc = self.app.forecast(transition, **chosen)
             when = self.app.account().next_update_date
@@ -217,6 +235,8 @@ class BulkActions:
             log_failure("the forecast failed", e)
             self._failed(e, "Could not work out what this would do")
             return
+        finally:
+            self.progress.value = ""
         self.pending, self.expected = (transition, chosen, fc), fc.selected
         self.title.value = html("<div>{}: {} {}</div>", TITLES[transition], num(fc.selected, "mcw-confirm-count"),
                                 plural(fc.selected, "contact"))
@@ -267,6 +287,10 @@ class BulkActions:
             self._sync_confirm()
             return
         transition, chosen, _fc = self.pending
+        if self.grid.counting or ("filter" in chosen and chosen["filter"] != self.grid.filter):
+            self.close()  # never act on a filter the grid no longer shows
+            self.error_html.value = error_html(FILTER_CHANGED)
+            return
         self.error_html.value = self.result_html.value = ""
         self.progress.value = spinner(f"Updating {self.expected:,} {plural(self.expected, 'contact')}…")
         act = self.app.set_non_marketing if transition == SET_NON_MARKETING else self.app.set_marketing

@@ -22,6 +22,7 @@ import threading
 
 import ipywidgets as widgets
 
+from .background import in_background
 from .bulk_actions import BulkActions
 from .contact_record import ContactRecord
 from .filter_builder import FilterBuilder
@@ -44,7 +45,7 @@ class ContactsPanel(widgets.VBox):
         self._lock = threading.Lock()
         self._applying = False  # loading a view: the builder's echo must not reload the grid
 
-        self.grid = ContactGrid(app)
+        self.grid = ContactGrid(app, background=in_background)  # rows at once, the count when it is in
         self.builder = FilterBuilder(app, debounce=debounce)
         self.actions = BulkActions(app, self.grid, export_dir=export_dir)
         self.lists = ListBar(app, self.grid, self.builder)  # lists from the selection or the filter
@@ -106,6 +107,8 @@ class ContactsPanel(widgets.VBox):
     def _on_builder_filter(self, change) -> None:
         if self._applying:
             return
+        if change["new"] != self.grid.filter:
+            self.grid.expect_filter()  # nothing of the filter shown may be acted on meanwhile
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
@@ -119,7 +122,10 @@ class ContactsPanel(widgets.VBox):
 
     def _apply_filter(self, filter: dict) -> None:
         try:
-            self.grid.filter = filter
+            if filter == self.grid.filter:  # typed back to the filter shown: count it again
+                self.grid.reload()
+            else:
+                self.grid.filter = filter
         except Exception as e:  # a background timer: log, the grid shows its own errors
             log_failure("applying the filter to the grid failed", e)
 

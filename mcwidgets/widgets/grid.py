@@ -29,6 +29,17 @@ afterwards. :meth:`selection` returns it as keyword arguments for
 
 ``filter`` (the filter JSON, not synced) drives the grid: setting it clears the
 selection and shows the first page. ``app.on_change`` refreshes the page shown.
+
+First page before the count: a page is fetched without counting (``app.page(...,
+count=False)``) and shown at once; the count runs with ``background`` (a runner of
+``widgets.background``: the dashboard passes ``in_background``, a worker thread whose
+result is applied on the kernel; the default, ``inline``, counts right after the rows)
+and arrives in ``total`` / ``page_count``. Until the count of the **current** filter is
+in, ``counting`` is True: "Select all N" says "Counting…" and cannot be clicked,
+``selected_count`` of "all matching" is 0 (the bulk bar stays disabled) and "last" waits.
+A count started for an older filter (or before a refresh) is ignored when it arrives.
+:meth:`expect_filter` says a new filter is on its way (typed, not yet applied): the
+selection is cleared and ``counting`` set at once.
 """
 
 from __future__ import annotations
@@ -44,6 +55,7 @@ import anywidget
 import traitlets
 
 from ..domain.fields import BOOLEAN, DEFAULT_GRID_FIELDS, ENUMERATION, FIELDS, GRID_FIELDS
+from .background import Runner, inline
 from .panel_kit import day, first_line, log_failure
 
 STATIC = Path(__file__).parent / "static"
@@ -126,11 +138,15 @@ class ContactGrid(anywidget.AnyWidget):
     all_matching = traitlets.Bool(False).tag(sync=True)
     selected_count = traitlets.Int(0).tag(sync=True)
     busy = traitlets.Bool(False).tag(sync=True)
+    counting = traitlets.Bool(False).tag(sync=True)  # the current filter's count is not in yet
     error = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, app, *, filter: dict | None = None, columns=None, sort: str = DEFAULT_SORT,
-                 descending: bool = False, page_size: int = 50, subscribe: bool = True):
+                 descending: bool = False, page_size: int = 50, subscribe: bool = True,
+                 background: Runner | None = None):
         self.app = app
+        self._background: Runner = background or inline
+        self._count_generation = 0  # bumped by every count started or made obsolete
         self._lock = threading.RLock()
         self._quiet = True  # no reloads while the traits are first set
         self._ids: set[int] = set()  # ticked, when not all_matching
@@ -283,8 +299,9 @@ class ContactGrid(anywidget.AnyWidget):
         with self._lock:
             self._tz = None
             self._known_total = None  # the data changed: count again
+            self._counting_key = None  # (a count still running started before the change)
             position, cursor = self._position
-            if not self._fetch(position, cursor) or (not self.rows and self.total):
+            if not self._fetch(position, cursor) or (not self.rows and position != "first"):
                 self._fetch("first", None)
 
     def configure(self, *, filter: dict | None = None, sort: str | None = None, descending: bool | None = None,
@@ -304,36 +321,90 @@ class ContactGrid(anywidget.AnyWidget):
                     self._reset_selection()
             self.reload()
 
+    def _filter_key(self) -> str:
+        return json.dumps(self.filter, sort_keys=True)
+
     def _fetch(self, position: str, cursor: str | None) -> bool:
         groups = self.filter.get("filterGroups")
         # Moving through the pages of one filter reuses its count (the count of a
         # filter over a million contacts costs more than a keyset page); the first
-        # page, a new filter and a refresh after an action count again.
-        key = json.dumps(self.filter, sort_keys=True)
+        # page, a new filter and a refresh after an action count again, in the
+        # background: the rows come first.
+        key = self._filter_key()
         known = self._known_total
         total = known[1] if known and known[0] == key and position != "first" else None
+        # a count of this filter is on its way: pages keep coming without counting again
+        in_flight = self.counting and position != "first" and self._counting_key == key
         self.busy = True
         try:
             page = self.app.page(self.filter if groups else None, sort=self.sort, descending=self.descending,
-                                 size=self.page_size, cursor=cursor, position=position, total=total)
+                                 size=self.page_size, cursor=cursor, position=position, total=total,
+                                 count=False)
         except Exception as e:
             self._fail(e)
             self.busy = False
             return False
         self._position = (position, cursor)
-        self._known_total = (key, page.total)
+        counted = page.total is not None
+        if counted:  # known, or counted because the page needed it ("last", offsets)
+            self._known_total = (key, page.total)
+            self._count_generation += 1  # any count still running is older
         self._next_cursor, self._prev_cursor = page.next_cursor, page.prev_cursor
         self._raw = list(page.rows)
         rows = [self._row(r) for r in self._raw]
         with self.hold_sync(), self._silenced():
             self.rows = rows
-            self.total, self.start, self.end = page.total, page.start, page.end
-            self.page_number, self.page_count = page.page_number, page.page_count
+            self.start, self.end, self.page_number = page.start, page.end, page.page_number
+            if counted:
+                self.total, self.page_count, self.counting = page.total, page.page_count, False
+            elif not in_flight:
+                self.total, self.page_count, self.counting = 0, 0, True
             self.has_next, self.has_prev = page.has_next, page.has_prev
             self.error = ""
             self._show_selection()
             self.busy = False
+        if not counted and not in_flight:
+            self._start_count(key)
         return True
+
+    # ---- the count, in the background ------------------------------------------------
+    _counting_key: str | None = None
+
+    def _start_count(self, key: str) -> None:
+        self._count_generation += 1
+        generation = self._count_generation
+        self._counting_key = key
+        filter = dict(self.filter) if self.filter.get("filterGroups") else None
+        self._background(lambda: self.app.count(filter=filter),
+                         lambda n, error: self._count_done(generation, key, n, error))
+
+    def _count_done(self, generation: int, key: str, n, error: BaseException | None) -> None:
+        with self._lock:
+            if generation != self._count_generation or key != self._filter_key():
+                return  # a newer filter, page or refresh: its own count is on its way (or in)
+            if error is not None:
+                log_failure("counting the grid's contacts failed", error)
+                with self.hold_sync():
+                    self.counting = False
+                    self.error = f"Could not count the contacts: {first_line(error)}"
+                return
+            n = int(n)
+            self._known_total = (key, n)
+            with self.hold_sync(), self._silenced():
+                self.total, self.page_count = n, max(1, -(-n // self.page_size))
+                self.counting = False
+                self._show_selection()
+
+    def expect_filter(self) -> None:
+        """A new filter is on its way (typed, applied after a pause): until it is, nothing
+        of the filter shown may be selected or acted on."""
+        with self._lock:
+            self._count_generation += 1  # the count of the filter shown no longer matters
+            self._counting_key = None
+            with self.hold_sync():
+                self._reset_selection()
+                with self._silenced():
+                    self.counting = True
 
     def _fail(self, e: Exception) -> None:
         log_failure("the contact grid failed", e)
@@ -407,7 +478,12 @@ class ContactGrid(anywidget.AnyWidget):
         self.checked = self.page_ids if on else []
 
     def select_all_matching(self) -> None:
+        """Select every contact matching the filter (refused until its count is in)."""
         with self._lock:
+            if self.counting:
+                with self._silenced():
+                    self.all_matching = False
+                return
             self._ids.clear()
             self._excluded.clear()
             with self._silenced():
@@ -428,7 +504,10 @@ class ContactGrid(anywidget.AnyWidget):
     def _show_selection(self) -> None:
         with self._silenced():
             self.checked = [i for i in self.page_ids if self.is_selected(i)]
-            self.selected_count = max(self.total - len(self._excluded), 0) if self.all_matching else len(self._ids)
+            if self.all_matching:
+                self.selected_count = 0 if self.counting else max(self.total - len(self._excluded), 0)
+            else:
+                self.selected_count = len(self._ids)
 
     def selection(self) -> dict | None:
         """The selection as keyword arguments for the App's actions, None when nothing is selected.

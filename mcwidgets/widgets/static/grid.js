@@ -1,7 +1,7 @@
 // ContactGrid front end: draws the one page it is sent and reports clicks; Python does the work.
 // Contact text goes in with textContent only, never innerHTML.
 const KEYS = ["rows", "columns", "labels", "sort", "descending", "page_size", "page_number", "page_count",
-  "total", "start", "end", "has_next", "has_prev", "checked", "all_matching", "selected_count", "busy", "error"];
+  "total", "start", "end", "has_next", "has_prev", "checked", "all_matching", "selected_count", "busy", "counting", "error"];
 const fmt = (n) => Number(n).toLocaleString("en-US");
 
 function h(tag, cls, text, title) {
@@ -54,6 +54,7 @@ function render({ model, el }) {
     const rows = get("rows"), cols = get("columns"), labels = get("labels"), ids = rows.map((r) => r.id);
     const checked = new Set(get("checked")), total = get("total"), count = get("selected_count");
     const every = get("all_matching"), busy = get("busy"), sort = get("sort"), desc = get("descending");
+    const counting = get("counting");  // the current filter's count is not in: nothing of it to select yet
     const on = ids.filter((i) => checked.has(i)).length;
     const head = h("tr"), th = h("th", "mcwg-check"), page = box("mcwg-check-page", "Select all contacts on this page");
     page.checked = on > 0 && on === ids.length;
@@ -109,19 +110,25 @@ function render({ model, el }) {
     tbody.replaceChildren(...trs);
     root.classList.toggle("mcwg-busy", busy);
     root.dataset.total = String(total);
+    root.dataset.counting = counting ? "1" : "0";
     info.dataset.count = String(count);
     info.dataset.all = every ? "1" : "0";
     const off = total - count;
-    info.textContent = every ? `All ${fmt(count)} contacts matching are selected` + (off > 0 ? ` (${fmt(off)} unticked)` : "")
+    info.textContent = every ? (counting ? "All contacts matching are selected (counting…)"
+      : `All ${fmt(count)} contacts matching are selected` + (off > 0 ? ` (${fmt(off)} unticked)` : ""))
       : count ? `${fmt(count)} selected` : "No contacts selected";
-    all.textContent = `Select all ${fmt(total)} contacts matching`;
-    all.hidden = every || !total;
+    all.textContent = counting ? "Counting contacts matching…" : `Select all ${fmt(total)} contacts matching`;
+    all.disabled = counting;
+    all.hidden = every || (!counting && !total) || (counting && !rows.length);
     clear.hidden = !every && !count;
     size.value = String(get("page_size"));
-    where.textContent = !total ? "No contacts" : `Page ${fmt(get("page_number"))} of ${fmt(get("page_count"))} · `
+    where.textContent = counting ? (!rows.length ? "No contacts"
+      : `Page ${fmt(get("page_number"))} · ${fmt(get("start"))}–${fmt(get("end"))} of … (counting)`)
+      : !total ? "No contacts" : `Page ${fmt(get("page_number"))} of ${fmt(get("page_count"))} · `
       + `${fmt(get("start"))}–${fmt(get("end"))} of ${fmt(total)}`;
     nav.first.disabled = nav.prev.disabled = busy || !get("has_prev");
-    nav.next.disabled = nav.last.disabled = busy || !get("has_next");
+    nav.next.disabled = busy || !get("has_next");
+    nav.last.disabled = busy || counting || !get("has_next");
     error.textContent = get("error");
     error.hidden = !get("error");
   }
