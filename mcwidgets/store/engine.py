@@ -61,7 +61,7 @@ def _sqlite_engine(url, *, create: bool = True, **kwargs) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA cache_size=-65536")  # 64 MB page cache
+        cur.execute("PRAGMA cache_size=-8192")  # 8 MB page cache a connection
         cur.close()
 
     @event.listens_for(engine, "begin")
