@@ -107,7 +107,7 @@ class FilterRow(widgets.HBox):
     def _choice_inputs(kind: str, values: tuple, known: list[str]) -> list[widgets.Widget]:
         """Country "is": a box that only takes a known value (typing "Belg" applies nothing,
         "Belgium" applies at once); "is any of": tags among the known values."""
-        if kind == self.fm.TEXT_MANY:
+        if kind == fm.TEXT_MANY:
             chosen = list(values[0])
             return [widgets.TagsInput(value=chosen, allowed_tags=sorted(set(known) | set(chosen)),
                                       allow_duplicates=False, layout=widgets.Layout(width="320px"))]
@@ -127,9 +127,9 @@ class FilterRow(widgets.HBox):
 
     @staticmethod
     def _input_names(kind: str) -> tuple[str, ...]:
-        if kind in (self.fm.NUMBER_RANGE, self.fm.DATE_RANGE):
+        if kind in (fm.NUMBER_RANGE, fm.DATE_RANGE):
             return ("From", "To")
-        return ("Days",) if kind == self.fm.DAYS else ("Value",)
+        return ("Days",) if kind == fm.DAYS else ("Value",)
 
     def _make_inputs(self, prop: str, kind: str, values: tuple) -> list[widgets.Widget]:
         narrow = widgets.Layout(width="150px")
@@ -181,7 +181,7 @@ class FilterRow(widgets.HBox):
 
     @staticmethod
     def _number(prop: str, value, layout) -> widgets.Widget:
-        if prop in self.fm.INTEGER_PROPERTIES and (value is None or float(value).is_integer()):
+        if prop in fm.INTEGER_PROPERTIES and (value is None or float(value).is_integer()):
             return widgets.IntText(value=int(value or 0), layout=layout)
         return widgets.FloatText(value=float(value or 0), layout=layout)
 

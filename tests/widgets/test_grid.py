@@ -395,7 +395,7 @@ def test_one_page_of_state_stays_small(app, capsys):
     code = size - page_only
     with capsys.disabled():
         print(f"\n[grid state] 50-row page: {size:,} bytes in all; {page_only:,} page data + {code:,} grid.js/css")
-    assert size < 20_000
+    assert size < 24_000  # grid.js + css (~16 KB with the record and count states) and one page
     grid.page_size = 100
     assert len(json.dumps(grid.get_state())) < 40_000  # grows with the page, not with the table
 
