@@ -191,3 +191,12 @@ def test_the_upload_control_feeds_the_panel(app, people):
                        "last_modified": datetime(2026, 11, 1, tzinfo=timezone.utc)},)
     assert p.state == "forecast" and p.file.name == "contacts.csv"
     assert p.upload.value == ()  # the widget lets go of its copy of the file
+
+
+def test_a_change_elsewhere_makes_the_forecast_out_of_date(app, people):
+    p = uploaded(app)
+    assert p.state == "forecast"
+    app.set_non_marketing([people[0]])  # e.g. the Contacts tab, between the forecast and the import
+    assert p.state == "stale" and not shown(p.import_button) and shown(p.check_button)
+    p.check_button.click()
+    assert p.state == "forecast"
