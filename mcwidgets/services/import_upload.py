@@ -97,7 +97,11 @@ class ImportAccess:
 
 
 def size_text(n: int) -> str:
-    return f"{n:,} bytes" if n < 1024 else (f"{n / 1024:,.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB")
+    """"286 bytes", "2.5 KB", "50 MB"."""
+    if n < 1024:
+        return f"{n:,} bytes"
+    value, unit = (n / 1024, "KB") if n < 1024 * 1024 else (n / 1024 / 1024, "MB")
+    return f"{value:,.1f}".removesuffix(".0") + f" {unit}"
 
 
 def read_upload(name: str, content, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Upload:
