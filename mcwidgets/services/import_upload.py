@@ -150,12 +150,15 @@ def preview_columns(upload: Upload, mapping: dict | None = None) -> ImportPrevie
     with CsvInput(_source(upload)) as src:
         headings = src.headings()
         samples: list[list[str]] = [[] for _ in headings]
-        for n, (_row_no, row, problem) in enumerate(src.records()):
-            if n >= SAMPLE_ROWS:
+        records = 0
+        for records, (_row_no, row, problem) in enumerate(src.records(), start=1):
+            if records > SAMPLE_ROWS:
                 break
             if problem is None:
                 for i, v in enumerate(row[:len(headings)]):
                     samples[i].append(v.strip())
+        if not records:
+            raise ValidationError(f"{upload.name} holds no contacts: only the heading row")
         delimiter = src.delimiter
     problem = None
     try:

@@ -112,6 +112,7 @@ def test_the_other_views_refresh_after_an_import(app, people):
     ("contacts.csv", b"", "contacts.csv is empty"),
     ("contacts.csv", "Email\nRen\xe9@example.com\n".encode("latin-1"), "contacts.csv is not UTF-8 text"),
     ("contacts.csv", b'Email,"Name\n', "contacts.csv: the heading row is not usable"),
+    ("contacts.csv", b"Email,Name\n\n", "contacts.csv holds no contacts: only the heading row"),
 ])
 def test_a_bad_file_gets_one_clear_line_and_nothing_else(app, name, content, says):
     p = uploaded(app, content, name)
