@@ -60,7 +60,8 @@ def test_upload_shows_the_recognised_columns_and_the_forecast_with_the_bad_row(a
     # contact text is escaped: the bad row's email, the samples
     assert "<img" not in fc and "&lt;img src=x onerror=window.__xss=1&gt;" in fc and "row" in fc.lower()
     assert "invalid email" in fc
-    samples = p.columns.children[1].children[1].value
+    assert "Column in the file" in p.columns.children[0].value  # the table's heading row
+    samples = p.columns.children[2].children[1].value
     assert "<b>" not in samples and "New &lt;b&gt;One&lt;/b&gt;" in samples
     assert usage.status(app.ctx) == before  # the forecast stored nothing
 
