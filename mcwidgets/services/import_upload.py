@@ -97,7 +97,11 @@ class ImportAccess:
 
 
 def size_text(n: int) -> str:
-    return f"{n:,} bytes" if n < 1024 else (f"{n / 1024:,.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB")
+    """"286 bytes", "2.5 KB", "50 MB"."""
+    if n < 1024:
+        return f"{n:,} bytes"
+    value, unit = (n / 1024, "KB") if n < 1024 * 1024 else (n / 1024 / 1024, "MB")
+    return f"{value:,.1f}".removesuffix(".0") + f" {unit}"
 
 
 def read_upload(name: str, content, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Upload:
@@ -146,12 +150,15 @@ def preview_columns(upload: Upload, mapping: dict | None = None) -> ImportPrevie
     with CsvInput(_source(upload)) as src:
         headings = src.headings()
         samples: list[list[str]] = [[] for _ in headings]
-        for n, (_row_no, row, problem) in enumerate(src.records()):
-            if n >= SAMPLE_ROWS:
+        records = 0
+        for records, (_row_no, row, problem) in enumerate(src.records(), start=1):
+            if records > SAMPLE_ROWS:
                 break
             if problem is None:
                 for i, v in enumerate(row[:len(headings)]):
                     samples[i].append(v.strip())
+        if not records:
+            raise ValidationError(f"{upload.name} holds no contacts: only the heading row")
         delimiter = src.delimiter
     problem = None
     try:

@@ -22,7 +22,7 @@ user without "Edit marketing contacts" is told what that means for the import, a
 cannot create the new contacts as marketing. The importer checks again.
 
 Stable CSS classes: ``mcw-import``, ``mcw-imp-access``, ``mcw-imp-upload``,
-``mcw-imp-file``, ``mcw-imp-file-error``, ``mcw-imp-columns``, ``mcw-imp-col`` (one per
+``mcw-imp-file``, ``mcw-imp-file-error``, ``mcw-imp-columns`` (its heading row ``mcw-imp-col-head``), ``mcw-imp-col`` (one per
 heading, with ``mcw-imp-col-heading``, ``mcw-imp-col-samples`` and the dropdown
 ``mcw-imp-col-property``), ``mcw-imp-mapping-problem``, ``mcw-imp-strict``,
 ``mcw-imp-as-marketing``, ``mcw-imp-check``, ``mcw-imp-forecast`` (figures
@@ -300,14 +300,17 @@ class ImportPanel(Panel):
                                       style={"description_width": "220px"}, layout=widgets.Layout(width="560px"))
                 dd.add_class("mcw-imp-col-property")
                 dd.observe(lambda _c: self._mapping_changed(), names="value")
-                samples = html_widget("mcw-imp-col-samples", html('<span class="mcw-note">e.g. {}</span>',
+                samples = html_widget("mcw-imp-col-samples", html('<span class="mcw-note">{}</span>',
                                                                   samples_text(col.samples)))
                 row = widgets.HBox([dd, samples])
                 row.add_class("mcw-imp-col")
                 row.add_class(f"mcw-imp-col-{i}")
                 rows.append(row)
                 self.dropdowns.append(dd)
-            self.columns.children = rows
+            head = html_widget("mcw-imp-col-head", Markup('<div class="mcw-imp-col-head-row"><span>Column in the file'
+                                                          "</span><span>Imported as</span><span>First values</span>"
+                                                          "</div>"))
+            self.columns.children = [head, *rows]
         finally:
             self._building = False
         self.mapping_problem.value = error_html(self.preview.problem) if self.preview.problem else ""

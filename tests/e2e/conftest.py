@@ -126,7 +126,7 @@ def open_dashboard(browser, url: str) -> Dashboard:
     page.on("console", lambda m: d.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
     # what the loading screen said, in order (it is removed once the dashboard shows)
     page.add_init_script(LOADING_TEXTS_JS)
-    d.response = page.goto(url)
+    d.response = page.goto(url, timeout=90_000)  # as long as the waits below: a busy machine starts kernels slowly
     page.wait_for_selector(".mcw-count-marketing .mcw-value", timeout=90_000)
     page.wait_for_selector(".mcw-usage-chart .js-plotly-plot .scatterlayer .trace", timeout=90_000)
     return d

@@ -19,6 +19,7 @@ from mcwidgets.services.import_upload import (
     preview_columns,
     read_upload,
     report_name,
+    size_text,
 )
 from tests.conftest import ADMIN, ALICE, BOB
 from tests.services.helpers import make_contact
@@ -54,6 +55,7 @@ def test_a_good_upload_keeps_its_name_without_folders():
     up = read_upload("C:/Users/me/../contacts.CSV", memoryview(b"\xef\xbb\xbfEmail\nx@example.com\n"))
     assert up.name == "contacts.CSV" and up.size == 23
     assert report_name("my contacts (1).csv") == "my_contacts_1_.errors.csv"
+    assert [size_text(n) for n in (286, 2560, 50 * 1024 * 1024)] == ["286 bytes", "2.5 KB", "50 MB"]
 
 
 # ---- columns recognised -----------------------------------------------------------------------

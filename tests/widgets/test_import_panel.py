@@ -60,7 +60,8 @@ def test_upload_shows_the_recognised_columns_and_the_forecast_with_the_bad_row(a
     # contact text is escaped: the bad row's email, the samples
     assert "<img" not in fc and "&lt;img src=x onerror=window.__xss=1&gt;" in fc and "row" in fc.lower()
     assert "invalid email" in fc
-    samples = p.columns.children[1].children[1].value
+    assert "Column in the file" in p.columns.children[0].value  # the table's heading row
+    samples = p.columns.children[2].children[1].value
     assert "<b>" not in samples and "New &lt;b&gt;One&lt;/b&gt;" in samples
     assert usage.status(app.ctx) == before  # the forecast stored nothing
 
@@ -112,6 +113,7 @@ def test_the_other_views_refresh_after_an_import(app, people):
     ("contacts.csv", b"", "contacts.csv is empty"),
     ("contacts.csv", "Email\nRen\xe9@example.com\n".encode("latin-1"), "contacts.csv is not UTF-8 text"),
     ("contacts.csv", b'Email,"Name\n', "contacts.csv: the heading row is not usable"),
+    ("contacts.csv", b"Email,Name\n\n", "contacts.csv holds no contacts: only the heading row"),
 ])
 def test_a_bad_file_gets_one_clear_line_and_nothing_else(app, name, content, says):
     p = uploaded(app, content, name)
@@ -191,3 +193,12 @@ def test_the_upload_control_feeds_the_panel(app, people):
                        "last_modified": datetime(2026, 11, 1, tzinfo=timezone.utc)},)
     assert p.state == "forecast" and p.file.name == "contacts.csv"
     assert p.upload.value == ()  # the widget lets go of its copy of the file
+
+
+def test_a_change_elsewhere_makes_the_forecast_out_of_date(app, people):
+    p = uploaded(app)
+    assert p.state == "forecast"
+    app.set_non_marketing([people[0]])  # e.g. the Contacts tab, between the forecast and the import
+    assert p.state == "stale" and not shown(p.import_button) and shown(p.check_button)
+    p.check_button.click()
+    assert p.state == "forecast"
