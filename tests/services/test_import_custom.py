@@ -87,3 +87,16 @@ def test_export_then_re_import_maps_custom_columns_back_to_the_same_properties(c
     r = import_csv(ctx, ADMIN, out)
     assert (r.bad_rows, r.new_properties, r.updated) == (0, (), 4)
     assert {e: _custom(ctx, e) for e in before} == before
+
+
+def test_a_held_import_keeps_its_rows_custom_values_until_approved(ctx, tmp_path):
+    from mcwidgets.services import account, workflows
+
+    account.configure(ctx, ADMIN, spike_limit=1)
+    path = tmp_path / "held.csv"
+    path.write_text("Email,Marketing contact status,Seats\na@x.com,marketing,3\nb@x.com,marketing,4\n")
+    r = import_csv(ctx, ADMIN, path)
+    assert r.held_action_id is not None and r.new_properties == (("seats", "number", "Seats"),)
+    path.write_text("Email\n")  # the file changes meanwhile: the held rows are what counts
+    done = workflows.approve(ctx, ADMIN, r.held_action_id)
+    assert done.created == 2 and _custom(ctx, "b@x.com") == {"seats": 4}
