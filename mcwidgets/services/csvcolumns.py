@@ -214,8 +214,8 @@ def format_bool(value) -> str:
 # labelled with the heading, its type inferred from the column's values (``infer_type``)
 # or given in the mapping: ``{"Job Title": {"property": "job_title", "type": "text"}}``.
 
-ENUM_MAX_OPTIONS = 10  # an enumeration when a column has at most this many distinct values...
-ENUM_MIN_REPEAT = 2  # ...each seen at least twice on average (else it is text)
+ENUM_MAX_OPTIONS = 10  # an enumeration when a column has at most this many distinct values,
+# and some value repeats (eight different job titles in eight rows are text)
 
 
 def split_mapping(mapping: dict | None, custom_names=()) -> tuple[dict | None, dict[str, dict]]:
@@ -278,7 +278,28 @@ def infer_type(values) -> tuple[str, tuple[str, ...]]:
     for t in ("boolean", "number", "date", "datetime"):
         if fits[t]:
             return t, ()
-    if len(seen) <= ENUM_MAX_OPTIONS and rows >= ENUM_MIN_REPEAT * len(seen) and \
+    if len(seen) <= ENUM_MAX_OPTIONS and rows > len(seen) and \
             all(len(v) <= MAX_OPTION_LENGTH for v in seen):
         return "enumeration", tuple(sorted(seen, key=str.lower))
     return "text", ()
+
+
+# --- marker columns ---------------------------------------------------------------------
+#
+# A Mailchimp audience export comes as one file per state: its "cleaned" file (addresses
+# that hard-bounced) has a CLEAN_TIME column, its "unsubscribed" file an UNSUB_TIME
+# column. Such a column sets the yes/no property it stands for on every row where it
+# holds a value (its value is when it happened, not yes/no), unless the file also has
+# that property's own column.
+MARKER_HEADINGS: dict[str, str] = {"cleantime": "hard_bounced", "unsubtime": "unsubscribed"}
+
+
+def marker_columns(headings: list[str], by_prop: dict[str, int], mapping: dict | None) -> dict[str, int]:
+    """{yes/no property: column index} of the marker columns the file has (see above)."""
+    named = {str(h).strip().lower() for h in (mapping or {})}
+    out: dict[str, int] = {}
+    for i, h in enumerate(headings):
+        prop = MARKER_HEADINGS.get(heading_key(h))
+        if prop and prop not in by_prop and prop not in out and h.strip().lower() not in named:
+            out[prop] = i
+    return out

@@ -120,10 +120,11 @@ def plan_custom_columns(src, headings: list[str], by_prop: dict[str, int], custo
 
 class ChunkValidator:
     def __init__(self, headings: list[str], by_prop: dict[str, int], tz: ZoneInfo,
-                 custom: tuple[tuple[int, Field], ...] = ()):
+                 custom: tuple[tuple[int, Field], ...] = (), markers=()):
         self.headings, self.by_prop, self.tz = headings, by_prop, tz
         self.width = len(headings)
         self.custom = custom  # (column index, field) of the custom property columns
+        self.markers = frozenset(markers)  # yes/no properties read from a marker column (csvcolumns)
 
     def validate(self, chunk: list[tuple[int, list[str], str | None]]) -> list[tuple]:
         """Staging rows (``store.importing.STAGING_COLUMNS`` order) for a chunk of records.
@@ -187,6 +188,9 @@ class ChunkValidator:
             out[prop] = sql.datetime_texts(values)
         for prop in cols.BOOL_PROPERTIES:
             h = self._heading(prop)
+            if prop in self.markers:  # any value (a time) means yes; blank keeps the stored value
+                self._enum(column, errors, out, prop, lambda v: True)
+                continue
             self._enum(column, errors, out, prop, cols.parse_bool,
                        lambda v, h=h: f"{h} {v!r} is not a yes/no value (yes, no, true, false, 1, 0)")
 

@@ -200,6 +200,8 @@ def _import(ctx: Context, actor: Actor, path_or_file, *, as_marketing, strict, m
             schema = load_schema(session)
         builtin_mapping, custom_mapping = cols.split_mapping(mapping, schema.custom_fields)
         by_prop, _, ignored = cols.resolve_columns(headings, builtin_mapping)
+        markers = cols.marker_columns(headings, by_prop, mapping)  # Mailchimp's CLEAN_TIME, UNSUB_TIME
+        by_prop = {**by_prop, **markers}
         custom = plan_custom_columns(src, headings, by_prop, custom_mapping, builtin_mapping, schema)
         ignored = [h for h in ignored if h in custom.ignored]
         try:
@@ -207,7 +209,7 @@ def _import(ctx: Context, actor: Actor, path_or_file, *, as_marketing, strict, m
                 _check_actor(session, actor, as_marketing)
                 return _run(ctx, session, actor, src, headings, by_prop, ignored, as_marketing=as_marketing,
                             strict=strict, progress=progress, chunk_rows=chunk_rows, errors_path=errors_path,
-                            mapping=mapping, dry_run=dry_run, custom=custom)
+                            mapping=mapping, dry_run=dry_run, custom=custom, markers=tuple(markers))
         except _StrictAbort as abort:
             return abort.result
 
@@ -221,7 +223,7 @@ def _check_actor(session, actor: Actor, as_marketing: bool) -> None:
 
 def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored, *, as_marketing, strict,
          progress, chunk_rows, errors_path, mapping, held: HeldAction | None = None,
-         dry_run=False, custom: CustomPlan = CustomPlan()) -> ImportResult:
+         dry_run=False, custom: CustomPlan = CustomPlan(), markers=()) -> ImportResult:
     """The import in its transaction: staged from ``src``, or, for an approved held
     import (``src`` None), from the rows staged when it was held."""
     account = ensure_account(session, ctx.now())
@@ -237,7 +239,8 @@ def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored
         initial = Status.NON_MARKETING
     for f in custom.new:  # created in this transaction: nothing of them stays if the import fails
         add_property(session, actor, now, f.name, f.label, f.type, f.options)
-    validator = ChunkValidator(headings, by_prop, ZoneInfo(account.timezone), custom=custom.columns)
+    validator = ChunkValidator(headings, by_prop, ZoneInfo(account.timezone), custom=custom.columns,
+                               markers=markers)
     if custom.columns:  # update_existing merges the rows' custom values (a held import's payload keeps it)
         by_prop = {**by_prop, "custom": -1}
 
