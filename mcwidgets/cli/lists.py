@@ -106,8 +106,9 @@ def cmd_lists_list(app: App, args) -> int:
     if not rows:
         print("no lists")
     width = max((len(r.name) for r in rows), default=0)
+    schema = app.schema() if rows else None  # names the custom properties the filters use
     for r in rows:
-        what = "" if r.kind == "static" else f"  {describe_filter(r.filter, schema=app.schema())}"
+        what = "" if r.kind == "static" else f"  {describe_filter(r.filter, schema=schema)}"
         print(f"{r.name:<{width}}  {r.kind:<6}  {r.members:>9,}{what}")
     return 0
 
@@ -144,8 +145,9 @@ def cmd_views_list(app: App, args) -> int:
     if not rows:
         print("no saved views")
     width = max((len(v.name) for v in rows), default=0)
+    schema = app.schema() if rows else None
     for v in rows:
-        print(f"{v.name:<{width}}  {describe_filter(v.filter, schema=app.schema())}")
+        print(f"{v.name:<{width}}  {describe_filter(v.filter, schema=schema)}")
     return 0
 
 

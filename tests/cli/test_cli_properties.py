@@ -22,6 +22,7 @@ def test_properties_create_list_rename_delete(cli):
 
     flt = json.dumps({"filterGroups": [{"filters": [{"propertyName": "employees", "operator": "GT", "value": 5}]}]})
     assert cli("views", "save", "Big", "--filter", flt, "--as", "alice")[0] == 0
+    assert "Big  Number of employees is greater than 5" in cli("views", "list")[1]
     code, _, err = cli("properties", "delete", "employees", "--as", "admin")
     assert code == 1 and "view 'Big' uses it" in err
     code, _, err = cli("properties", "rename", "tier", "level", "--as", "bob")
