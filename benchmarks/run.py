@@ -5,8 +5,8 @@
 
 ``--parts`` (or the environment variable MCW_BENCH_PARTS) runs only some parts:
 demo, counts, pages, memory, bulk (set as non-marketing), rollover, status_during_bulk
-(status from another connection while a bulk action runs), import; the
-default is all of them. Without ``demo`` the demo contacts are loaded once, untimed.
+(status from another connection while a bulk action runs), import, custom (filters on
+custom properties); the default is all of them. Without ``demo`` the demo contacts are loaded once, untimed.
 
 Not part of the test run. For each engine it builds N demo contacts (default
 1,000,000) in a throwaway database (SQLite: a temporary file; PostgreSQL: a
@@ -45,6 +45,14 @@ Operations (mcwidgets | raw SQL):
   again and again while ``set_non_marketing`` over every contact runs in a thread |
   the same status when idle (no raw SQL side: the figure is the latency, and the ratio
   during / idle; a read takes no write lock, so it does not wait for the action);
+* custom properties (``store.custom``: the JSON column + one expression index per property):
+  every contact gets ``employees`` (number, 0..1999), ``tier`` (enumeration, a copy of its
+  lifecycle stage) and ``last_seen`` (datetime, a copy of its last activity) by one raw
+  UPDATE (untimed), then ``App.create_property`` builds each index (timed, one run). Counts
+  ``employees > 500``, ``tier = lead`` and ``last_seen`` more than 180 days ago:
+  ``App.count`` | the same count in raw SQL on the same layout (the indexed JSON
+  expression); and ``App.count`` on the custom property | ``App.count`` of the same filter
+  on its built-in twin column (lifecycle_stage, last_activity_at; ``employees`` has none);
 * peak RSS (VmHWM) of a fresh process that opens the App, builds the whole dashboard
   (every tab) and pages through the grid; the JSON bytes of one 50-row grid page.
 
@@ -82,7 +90,7 @@ SEED = 42
 USER = "admin"
 
 RATIO_TARGET = 1.3
-PARTS = ("demo", "counts", "pages", "memory", "bulk", "rollover", "status_during_bulk", "import")
+PARTS = ("demo", "counts", "pages", "memory", "bulk", "rollover", "status_during_bulk", "import", "custom")
 PAGE_MS_TARGET = 20.0
 RSS_MB_TARGET = 300.0
 PAGE_BYTES_TARGET = 20 * 1024
@@ -449,6 +457,65 @@ class Bench:
         ts = [timed(partial(self.raw.read, sql))[0] for _ in range(self.light)]
         EXTRA.append(f"count: the exact-case `country IN ('Netherlands', 'Belgium')` takes "
                      f"{median(ts) * 1000:.0f} ms (raw)")
+
+    # -- custom properties --------------------------------------------------------
+    def custom(self) -> None:
+        raw = self.raw
+        log(f"{self.name}: custom property values for every contact (one raw UPDATE, untimed)")
+        raw.begin()
+        if self.pg:
+            raw.run("UPDATE contacts SET custom = jsonb_strip_nulls(jsonb_build_object("
+                    "'employees', (id::bigint * 7919) % 2000, 'tier', lifecycle_stage, 'last_seen', "
+                    "to_char(last_activity_at, 'YYYY-MM-DD HH24:MI:SS')))")
+        else:
+            raw.run("UPDATE contacts SET custom = json_object('employees', (id * 7919) % 2000, "
+                    "'tier', lifecycle_stage, 'last_seen', strftime('%Y-%m-%d %H:%M:%S', last_activity_at))")
+            # json_object keeps SQL NULL as JSON null: an unknown value is an absent key
+            raw.run("UPDATE contacts SET custom = json_remove(custom, '$.tier') "
+                    "WHERE json_type(custom, '$.tier') = 'null'")
+            raw.run("UPDATE contacts SET custom = json_remove(custom, '$.last_seen') "
+                    "WHERE json_type(custom, '$.last_seen') = 'null'")
+        raw.commit()
+        stages = ["subscriber", "lead", "marketing_qualified_lead", "sales_qualified_lead", "opportunity",
+                  "customer", "evangelist", "other"]
+        for name, label, type_, options in (("employees", "Employees", "number", ()),
+                                            ("tier", "Tier", "enumeration", stages),
+                                            ("last_seen", "Last seen", "datetime", ())):
+            dt, _ = timed(partial(self.app.create_property, name, label, type_, options))
+            EXTRA.append(f"custom: creating property {name} ({type_}) with its expression index over "
+                         f"{self.n:,} contacts takes {dt:.2f} s")
+        raw.maintain("contacts")
+        if not self.pg:
+            raw.run("ANALYZE")
+        cutoff = datetime.combine(NOW.date() - timedelta(days=180), datetime.min.time())
+        cut = cutoff.strftime("%Y-%m-%d %H:%M:%S")
+        j = (lambda k, cast="": f"((custom ->> '{k}'){cast})") if self.pg else (
+            lambda k, cast="": f"json_extract(custom, '$.{k}')")
+        flt = lambda prop, op, value: {"filterGroups": [{"filters": [  # noqa: E731
+            {"propertyName": prop, "operator": op, "value": value}]}]}
+        cases = [
+            ("custom count: employees > 500 (number)", flt("employees", "GT", 500),
+             f"SELECT count(*) FROM contacts WHERE {j('employees', '::numeric')} > 500", None),
+            ("custom count: tier = lead (enumeration)", flt("tier", "EQ", "lead"),
+             f"SELECT count(*) FROM contacts WHERE {j('tier')} = 'lead'", flt("lifecycle_stage", "EQ", "lead")),
+            ("custom count: last_seen more than 180 days ago (datetime)", flt("last_seen", "MORE_THAN_DAYS_AGO", 180),
+             f"SELECT count(*) FROM contacts WHERE {j('last_seen')} < '{cut}'"
+             + (' COLLATE "C"' if self.pg else ""),
+             flt("last_activity_at", "MORE_THAN_DAYS_AGO", 180)),
+        ]
+        for op, custom_filter, sql, builtin_filter in cases:
+            a, b = self.app.count(custom_filter), raw.read(sql)[0][0]
+            assert a == b, (op, a, b)
+            row = pair(self.name, op + ": vs raw SQL on the same layout", "time", self.light,
+                       partial(self.app.count, custom_filter), partial(raw.read, sql), warmup=True)
+            row.note = f"{a:,} contacts"
+            if builtin_filter is not None:
+                c = self.app.count(builtin_filter)
+                assert a == c, (op, a, c)
+                row = pair(self.name, op + ": vs the same filter on the built-in column", "time", self.light,
+                           partial(self.app.count, custom_filter), partial(self.app.count, builtin_filter),
+                           warmup=True)
+                row.note = f"{a:,} contacts; both through App.count"
 
     # -- pages -----------------------------------------------------------------
     def pages(self) -> None:
@@ -1054,7 +1121,7 @@ def run_engine(engine: str, url: str, args, work: Path, db_url_for, csv_path: Pa
             b.raw.maintain("contacts")
         steps = {"counts": b.counts, "pages": b.pages, "memory": b.memory, "bulk": b.set_non_marketing,
                  "rollover": b.rollover, "status_during_bulk": b.status_during_bulk,
-                 "import": lambda: b.csv_import(csv_path)}
+                 "import": lambda: b.csv_import(csv_path), "custom": b.custom}
         for name, step in steps.items():
             if name in parts:
                 step()

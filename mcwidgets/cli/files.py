@@ -55,6 +55,8 @@ def cmd_import(app: App, args) -> int:
               f"({r.status_changed:,} status changes), {r.bad_rows:,} bad rows; nothing was imported")
         if r.would_be_held:
             print(f"the import would be HELD by the spike guard: it sets {r.marketing_changes:,} contacts as marketing")
+        for name, type_, label in r.new_properties:
+            print(f"would create custom property {name} ({type_}, label {label!r})")
         for row, _email, reason in r.errors[:20]:
             print(f"  row {row}: {reason}")
         return print_forecast(r.forecast, False)
@@ -81,6 +83,8 @@ def _print_import(r) -> None:
         print(f"strict mode: {r.bad_rows:,} bad row(s) of {r.rows:,}: nothing was imported")
     if r.ignored_columns:
         print("ignored columns: " + ", ".join(r.ignored_columns))
+    if r.applied and r.new_properties:
+        print("created custom properties: " + ", ".join(f"{n} ({t})" for n, t, _ in r.new_properties))
     shown = 20
     for row, _email, reason in r.errors[:shown]:
         print(f"  row {row}: {reason}")

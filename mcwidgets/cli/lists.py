@@ -73,7 +73,7 @@ def cmd_lists_create(app: App, args) -> int:
         print(f"created static list {info.name!r}")
     else:
         print(f"created active list {info.name!r}: {contacts(info.members)} now "
-              f"({describe_filter(info.filter)})")
+              f"({describe_filter(info.filter, schema=app.schema())})")
     return 0
 
 
@@ -106,8 +106,9 @@ def cmd_lists_list(app: App, args) -> int:
     if not rows:
         print("no lists")
     width = max((len(r.name) for r in rows), default=0)
+    schema = app.schema() if rows else None  # names the custom properties the filters use
     for r in rows:
-        what = "" if r.kind == "static" else f"  {describe_filter(r.filter)}"
+        what = "" if r.kind == "static" else f"  {describe_filter(r.filter, schema=schema)}"
         print(f"{r.name:<{width}}  {r.kind:<6}  {r.members:>9,}{what}")
     return 0
 
@@ -120,7 +121,7 @@ def cmd_lists_show(app: App, args) -> int:
     print(f"name        {info.name}")
     print(f"kind        {info.kind}")
     if info.filter is not None:
-        print(f"filter      {describe_filter(info.filter, app.now(), app.account().timezone)}")
+        print(f"filter      {describe_filter(info.filter, app.now(), app.account().timezone, schema=app.schema())}")
     print(f"members     {info.members:,}")
     print(f"created     {info.created_at:%Y-%m-%d %H:%M} UTC by {info.created_by}")
     return 0
@@ -132,7 +133,7 @@ def cmd_lists_show(app: App, args) -> int:
 def cmd_views_save(app: App, args) -> int:
     replaced = any(v.name == args.name.strip() for v in app.views())
     v = app.save_view(args.name, args.filter, sort=args.sort, columns=args.columns)
-    print(f"{'replaced' if replaced else 'saved'} view {v.name!r}: {describe_filter(v.filter)}")
+    print(f"{'replaced' if replaced else 'saved'} view {v.name!r}: {describe_filter(v.filter, schema=app.schema())}")
     return 0
 
 
@@ -144,8 +145,9 @@ def cmd_views_list(app: App, args) -> int:
     if not rows:
         print("no saved views")
     width = max((len(v.name) for v in rows), default=0)
+    schema = app.schema() if rows else None
     for v in rows:
-        print(f"{v.name:<{width}}  {describe_filter(v.filter)}")
+        print(f"{v.name:<{width}}  {describe_filter(v.filter, schema=schema)}")
     return 0
 
 
@@ -157,7 +159,7 @@ def cmd_views_show(app: App, args) -> int:
         return 0
     sort = v.sort and f"{v.sort['column']}{' descending' if v.sort['descending'] else ''}"
     print(f"name        {v.name}")
-    print(f"filter      {describe_filter(v.filter, app.now(), app.account().timezone)}")
+    print(f"filter      {describe_filter(v.filter, app.now(), app.account().timezone, schema=app.schema())}")
     print(f"matching    {contacts(matching)}")
     print(f"sort        {sort or '(default)'}")
     print(f"columns     {', '.join(v.columns) if v.columns else '(default)'}")

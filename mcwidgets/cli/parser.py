@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import account, contacts, demo, files, lists, serve, workflows
+from . import account, contacts, demo, files, lists, properties, serve, workflows
 
 # The order of ``mcwidgets --help``.
 COMMANDS = (
@@ -16,7 +16,7 @@ COMMANDS = (
     contacts.add_set_status, contacts.add_count, lists.add_lists, lists.add_views,
     contacts.add_history, contacts.add_actions, contacts.add_undo, account.add_defaults,
     workflows.add_workflows, workflows.add_held, account.add_rollover,
-    files.add_import, files.add_export, serve.add_serve,
+    files.add_import, files.add_export, serve.add_serve, properties.add_properties,
 )
 
 

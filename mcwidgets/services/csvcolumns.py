@@ -205,3 +205,101 @@ def format_datetime(value: datetime | None, tz: ZoneInfo) -> str:
 
 def format_bool(value) -> str:
     return "" if value is None else ("Yes" if value else "No")
+
+
+# --- custom properties ------------------------------------------------------------------
+#
+# A heading no built-in property recognises is a custom property (``domain.schema``): an
+# existing one whose name or label it is, else a new one named ``snake_case(heading)``,
+# labelled with the heading, its type inferred from the column's values (``infer_type``)
+# or given in the mapping: ``{"Job Title": {"property": "job_title", "type": "text"}}``.
+
+ENUM_MAX_OPTIONS = 10  # an enumeration when a column has at most this many distinct values,
+# and some value repeats (eight different job titles in eight rows are text)
+
+
+def split_mapping(mapping: dict | None, custom_names=()) -> tuple[dict | None, dict[str, dict]]:
+    """(the mapping of built-in properties, {heading: {"property", "type"?}} of custom ones).
+
+    A custom entry is the ``{"property": ..., "type": ...}`` form, or a plain name of an
+    existing custom property (``custom_names``); its heading is left out of the built-in
+    mapping (and so of its recognition)."""
+    if not mapping:
+        return mapping, {}
+    builtin: dict = {}
+    custom: dict[str, dict] = {}
+    for heading, target in mapping.items():
+        if isinstance(target, dict):
+            unknown = sorted(set(map(str, target)) - {"property", "type", "label"})
+            if unknown or not isinstance(target.get("property"), str):
+                raise ValidationError(f"the mapping of {heading!r} must be like "
+                                      '{"property": "job_title", "type": "text"}'
+                                      + (f" (unknown key {unknown[0]!r})" if unknown else ""))
+            if canonical_name(target["property"]):  # the long form of a built-in
+                builtin[heading] = target["property"]
+                continue
+            custom[heading] = dict(target)
+        elif isinstance(target, str) and target.strip() in custom_names:
+            custom[heading] = {"property": target.strip()}
+        else:
+            builtin[heading] = target
+    return builtin, custom
+
+
+def infer_type(values) -> tuple[str, tuple[str, ...]]:
+    """(type, enumeration options) that every non-blank value of a column fits."""
+    from ..domain.schema import MAX_OPTION_LENGTH, parse_value, custom_field
+
+    probes = {t: custom_field("probe", "probe", t) for t in ("boolean", "number", "date", "datetime")}
+    seen: dict[str, int] = {}
+    fits = {t: True for t in probes}
+    rows = 0
+    for v in values:
+        if not v:
+            continue
+        rows += 1
+        if v not in seen:
+            if len(seen) <= 10_000:
+                seen[v] = 0
+            for t, f in probes.items():
+                if fits[t]:
+                    try:
+                        parse_value(f, v)
+                        if t == "date" and len(v.strip()) > 10:
+                            raise ValidationError("a time")
+                        if t == "boolean" and v.strip().lower() in ("0", "1"):
+                            raise ValidationError("a digit")
+                    except ValidationError:
+                        fits[t] = False
+        if v in seen:
+            seen[v] += 1
+    if not rows:
+        return "text", ()
+    for t in ("boolean", "number", "date", "datetime"):
+        if fits[t]:
+            return t, ()
+    if len(seen) <= ENUM_MAX_OPTIONS and rows > len(seen) and \
+            all(len(v) <= MAX_OPTION_LENGTH for v in seen):
+        return "enumeration", tuple(sorted(seen, key=str.lower))
+    return "text", ()
+
+
+# --- marker columns ---------------------------------------------------------------------
+#
+# A Mailchimp audience export comes as one file per state: its "cleaned" file (addresses
+# that hard-bounced) has a CLEAN_TIME column, its "unsubscribed" file an UNSUB_TIME
+# column. Such a column sets the yes/no property it stands for on every row where it
+# holds a value (its value is when it happened, not yes/no), unless the file also has
+# that property's own column.
+MARKER_HEADINGS: dict[str, str] = {"cleantime": "hard_bounced", "unsubtime": "unsubscribed"}
+
+
+def marker_columns(headings: list[str], by_prop: dict[str, int], mapping: dict | None) -> dict[str, int]:
+    """{yes/no property: column index} of the marker columns the file has (see above)."""
+    named = {str(h).strip().lower() for h in (mapping or {})}
+    out: dict[str, int] = {}
+    for i, h in enumerate(headings):
+        prop = MARKER_HEADINGS.get(heading_key(h))
+        if prop and prop not in by_prop and prop not in out and h.strip().lower() not in named:
+            out[prop] = i
+    return out

@@ -15,14 +15,18 @@ What makes a row bad (all its reasons are reported, joined with "; ")
 from __future__ import annotations
 
 import itertools
+import json
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from ..domain.contacts import _EMAIL, LifecycleStage, Source
-from ..domain.csv_safety import read_cells
+from ..domain.csv_safety import read_cell, read_cells
 from ..domain.errors import ValidationError
+from ..domain.fields import DATETIME, ENUMERATION, Field
+from ..domain.schema import RESERVED, Schema, custom_field, parse_value, snake_case
 from ..domain.status import Status
 from ..store import importing as sql
 from . import csvcolumns as cols
@@ -30,10 +34,97 @@ from . import csvcolumns as cols
 EMAIL_MAX = 254
 
 
+@dataclass(frozen=True)
+class CustomPlan:
+    """The file's custom property columns: (column index, field) of each, the fields to
+    create first (new properties), and the headings still ignored."""
+
+    columns: tuple[tuple[int, Field], ...] = ()
+    new: tuple[Field, ...] = ()
+    ignored: tuple[str, ...] = ()
+
+    @property
+    def by_heading(self) -> dict[int, str]:
+        return {i: f.name for i, f in self.columns}
+
+
+def plan_custom_columns(src, headings: list[str], by_prop: dict[str, int], custom_mapping: dict[str, dict],
+                        mapping: dict | None, schema: Schema) -> CustomPlan:
+    """Which columns hold custom properties (see ``csvcolumns``): every heading no built-in
+    property took and the mapping does not ignore (None), plus the mapping's custom entries.
+    The types of new properties not given in the mapping are inferred from one pass over
+    the file's values (``csvcolumns.infer_type``). Raises ValidationError for a bad entry."""
+    taken = set(by_prop.values())
+    lowered = {h.strip().lower(): i for i, h in reversed(list(enumerate(headings)))}
+    ignored_on_purpose = {lowered.get(str(h).strip().lower()) for h, p in (mapping or {}).items() if p in (None, "")}
+    wanted: dict[int, dict] = {}
+    for heading, target in custom_mapping.items():
+        i = lowered.get(str(heading).strip().lower())
+        if i is None:
+            raise ValidationError(f"the mapping names a column the file does not have: {heading!r} "
+                                  f"(columns: {', '.join(headings)})")
+        wanted[i] = target
+    by_label = {f.label.strip().lower(): f for f in schema.custom}
+    for i, h in enumerate(headings):
+        if i in taken or i in wanted or i in ignored_on_purpose or not h.strip():
+            continue
+        if cols.property_for_heading(h) is not None or snake_case(h) in RESERVED:
+            continue  # a built-in's heading the mapping gave to another column: ignored, as before
+        existing = schema.custom_fields.get(snake_case(h)) or by_label.get(h.strip().lower())
+        if existing is None and not snake_case(h):
+            continue  # a heading of punctuation only names nothing
+        wanted[i] = {"property": existing.name if existing is not None else snake_case(h)}
+    columns, new, infer = [], [], []
+    names: dict[str, int] = {}
+    for i in sorted(wanted):
+        target = wanted[i]
+        name = str(target["property"]).strip()
+        if name in names:
+            raise ValidationError(f"columns {headings[names[name]]!r} and {headings[i]!r} both mean custom "
+                                  f"property {name}: pass a mapping to choose one")
+        names[name] = i
+        f = schema.custom_fields.get(name)
+        if f is not None:
+            if target.get("type") not in (None, f.type):
+                raise ValidationError(f"the mapping gives {headings[i]!r} the type {target['type']!r}, but "
+                                      f"custom property {name} is a {f.type}")
+            columns.append((i, f))
+        elif target.get("type") is not None:
+            options = () if target["type"] != ENUMERATION else None
+            if options is None:
+                infer.append((i, name, target))  # an enumeration: its options from the values
+                continue
+            f = custom_field(name, target.get("label") or headings[i], target["type"])
+            columns.append((i, f))
+            new.append(f)
+        else:
+            infer.append((i, name, target))
+    if infer:
+        values = {i: [] for i, _, _ in infer}
+        for _, row, problem in src.records():
+            if problem is None:
+                for i in values:
+                    values[i].append(read_cell(row[i]) if i < len(row) else "")
+        for i, name, target in infer:
+            type_, options = cols.infer_type(values[i])
+            if target.get("type") == ENUMERATION and type_ != ENUMERATION:
+                options = tuple(sorted({v for v in values[i] if v}, key=str.lower))
+                type_ = ENUMERATION
+            f = custom_field(name, target.get("label") or headings[i], type_, options)
+            columns.append((i, f))
+            new.append(f)
+    chosen = {i for i, _ in columns}
+    ignored = tuple(h for i, h in enumerate(headings) if i not in taken and i not in chosen and h.strip())
+    return CustomPlan(tuple(sorted(columns, key=lambda c: c[0])), tuple(new), ignored)
+
+
 class ChunkValidator:
-    def __init__(self, headings: list[str], by_prop: dict[str, int], tz: ZoneInfo):
+    def __init__(self, headings: list[str], by_prop: dict[str, int], tz: ZoneInfo,
+                 custom: tuple[tuple[int, Field], ...] = (), markers=()):
         self.headings, self.by_prop, self.tz = headings, by_prop, tz
         self.width = len(headings)
+        self.custom = custom  # (column index, field) of the custom property columns
+        self.markers = frozenset(markers)  # yes/no properties read from a marker column (csvcolumns)
 
     def validate(self, chunk: list[tuple[int, list[str], str | None]]) -> list[tuple]:
         """Staging rows (``store.importing.STAGING_COLUMNS`` order) for a chunk of records.
@@ -97,6 +188,9 @@ class ChunkValidator:
             out[prop] = sql.datetime_texts(values)
         for prop in cols.BOOL_PROPERTIES:
             h = self._heading(prop)
+            if prop in self.markers:  # any value (a time) means yes; blank keeps the stored value
+                self._enum(column, errors, out, prop, lambda v: True)
+                continue
             self._enum(column, errors, out, prop, cols.parse_bool,
                        lambda v, h=h: f"{h} {v!r} is not a yes/no value (yes, no, true, false, 1, 0)")
 
@@ -119,11 +213,43 @@ class ChunkValidator:
             v = out.get(prop)
             return itertools.repeat(None) if v is None else (v.tolist() if isinstance(v, np.ndarray) else v)
 
+        custom = self._custom(data, errors, n) if self.custom else itertools.repeat(None)
         return list(zip(
             row_nos, col("email"), col("email_ok"), col("first_name"), col("last_name"), col("company"),
             col("country"), col("lifecycle_stage"), col("source"), col("created_at"), col("last_activity_at"),
-            col("hard_bounced"), col("unsubscribed"), status_v, pending, intent, errors.tolist(),
+            col("hard_bounced"), col("unsubscribed"), status_v, pending, intent, errors.tolist(), custom,
         ))
+
+    def _custom(self, data, errors, n: int) -> list:
+        """Each row's custom property values as JSON text (None: no value), each distinct value
+        parsed once; a value that does not fit its property's type makes the row bad."""
+        per_row: list[dict] = [{} for _ in range(n)]
+        for i, f in self.custom:
+            vals = read_cells(data[i])
+            codes, uniques = pd.factorize(np.array(vals, dtype=object), sort=False)
+            parsed = np.empty(len(uniques), dtype=object)
+            reasons = np.full(len(uniques), None, dtype=object)
+            for j, u in enumerate(uniques):
+                if u == "":
+                    continue
+                try:
+                    if f.type == DATETIME:  # as built-in dates: no offset means the account's local time
+                        moment = cols.parse_datetime(u, self.tz)
+                        parsed[j] = parse_value(f, moment)
+                    else:
+                        parsed[j] = parse_value(f, u)
+                except (ValueError, OverflowError):
+                    reasons[j] = (f"{self.headings[i]}: {_shown(u)} is not a date and time "
+                                  "(YYYY-MM-DD HH:MM[:SS], optionally with an offset)")
+                except ValidationError as e:
+                    reasons[j] = f"{self.headings[i]}: {str(e).split(': ', 1)[-1]}"
+            row_reasons = reasons[codes]
+            bad = np.flatnonzero(row_reasons != None)  # noqa: E711 (elementwise)
+            _add(errors, bad, row_reasons[bad].tolist())
+            for r, value in enumerate(parsed[codes].tolist()):
+                if value is not None:
+                    per_row[r][f.name] = value
+        return [json.dumps(d, ensure_ascii=False) if d else None for d in per_row]
 
     def _heading(self, prop: str) -> str:
         i = self.by_prop.get(prop)

@@ -13,8 +13,11 @@ Rows and row numbers
 
 What a good row does
     A blank cell, or a column the file lacks, keeps the stored value. "Record ID"
-    is recognised but not imported (contacts are matched by email only); unknown
-    headings are ignored and listed in ``ignored_columns``. A source-tool value the
+    is recognised but not imported (contacts are matched by email only); a heading
+    no built-in property recognises is a custom property (``csvcolumns``): an
+    existing one, or a new one created by the import (``new_properties``; a dry run
+    lists the ones it would create), and a value that does not fit its type makes
+    the row bad. Headings the mapping ignores are listed in ``ignored_columns``. A source-tool value the
     store does not know (e.g. a CRM's "Original Source" such as "Organic search") is
     not an error: the contact's source is then "import".
 
@@ -79,6 +82,7 @@ from ..domain.errors import Conflict, ValidationError
 from ..domain.forecast import Forecast, side
 from ..domain.status import Status
 from ..store import importing as sql
+from ..store.custom import load_schema
 from ..store import queries
 from ..store.models import HeldAction, Workflow
 from . import csvcolumns as cols
@@ -90,7 +94,8 @@ from .contacts import default_statuses, not_permitted_note
 from .forecast import plan_of
 from .import_read import CsvInput, chunks, gc_paused
 from .import_report import write_report
-from .import_validate import ChunkValidator
+from .import_validate import ChunkValidator, CustomPlan, plan_custom_columns
+from .properties import add_property
 from .permissions import acting_user, holds_edit_marketing, require_edit_marketing, require_user
 from .unit_of_work import action_session
 
@@ -129,6 +134,8 @@ class ImportResult:
     # user lacks "Edit marketing contacts"; ``note`` says so.
     not_permitted: int = 0
     note: str | None = None
+    # Custom properties the import created (or, in a dry run, would create): (name, type, label).
+    new_properties: tuple[tuple[str, str, str], ...] = ()
 
 
 class _StrictAbort(Exception):
@@ -188,15 +195,21 @@ def _import(ctx: Context, actor: Actor, path_or_file, *, as_marketing, strict, m
         raise ValidationError(f"chunk_rows must be a whole number of at least 1, not {chunk_rows!r}")
     with CsvInput(path_or_file) as src:
         headings = src.headings()
-        by_prop, _, ignored = cols.resolve_columns(headings, mapping)
         with ctx.read() as session:  # refuse before anything is written, rollovers included
             _check_actor(session, actor, as_marketing)
+            schema = load_schema(session)
+        builtin_mapping, custom_mapping = cols.split_mapping(mapping, schema.custom_fields)
+        by_prop, _, ignored = cols.resolve_columns(headings, builtin_mapping)
+        markers = cols.marker_columns(headings, by_prop, mapping)  # Mailchimp's CLEAN_TIME, UNSUB_TIME
+        by_prop = {**by_prop, **markers}
+        custom = plan_custom_columns(src, headings, by_prop, custom_mapping, builtin_mapping, schema)
+        ignored = [h for h in ignored if h in custom.ignored]
         try:
             with action_session(ctx) as session:  # due rollovers first, then one transaction
                 _check_actor(session, actor, as_marketing)
                 return _run(ctx, session, actor, src, headings, by_prop, ignored, as_marketing=as_marketing,
                             strict=strict, progress=progress, chunk_rows=chunk_rows, errors_path=errors_path,
-                            mapping=mapping, dry_run=dry_run)
+                            mapping=mapping, dry_run=dry_run, custom=custom, markers=tuple(markers))
         except _StrictAbort as abort:
             return abort.result
 
@@ -210,7 +223,7 @@ def _check_actor(session, actor: Actor, as_marketing: bool) -> None:
 
 def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored, *, as_marketing, strict,
          progress, chunk_rows, errors_path, mapping, held: HeldAction | None = None,
-         dry_run=False) -> ImportResult:
+         dry_run=False, custom: CustomPlan = CustomPlan(), markers=()) -> ImportResult:
     """The import in its transaction: staged from ``src``, or, for an approved held
     import (``src`` None), from the rows staged when it was held."""
     account = ensure_account(session, ctx.now())
@@ -224,7 +237,12 @@ def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored
     default_refused = not may_set_marketing and initial is Status.MARKETING
     if default_refused:
         initial = Status.NON_MARKETING
-    validator = ChunkValidator(headings, by_prop, ZoneInfo(account.timezone))
+    for f in custom.new:  # created in this transaction: nothing of them stays if the import fails
+        add_property(session, actor, now, f.name, f.label, f.type, f.options)
+    validator = ChunkValidator(headings, by_prop, ZoneInfo(account.timezone), custom=custom.columns,
+                               markers=markers)
+    if custom.columns:  # update_existing merges the rows' custom values (a held import's payload keeps it)
+        by_prop = {**by_prop, "custom": -1}
 
     table = sql.create_staging(session)
     rows = 0
@@ -250,10 +268,12 @@ def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored
         or 0) if default_refused else 0
     note = not_permitted_note(user.name, not_permitted, "import") if not_permitted else None
     errors = list(sql.error_rows(session, table, MAX_LISTED_ERRORS))
-    columns = ({headings[i]: p for p, i in sorted(by_prop.items(), key=lambda kv: kv[1])} if held is None
-               else dict((held.payload or {}).get("columns", {})))
+    columns = ({headings[i]: p for p, i in sorted({**by_prop, **{n: i for i, n in custom.by_heading.items()}}
+                                                  .items(), key=lambda kv: kv[1]) if i >= 0}
+               if held is None else dict((held.payload or {}).get("columns", {})))
     common = dict(rows=rows, bad_rows=bad, errors=errors, ignored_columns=tuple(ignored), columns=columns,
-                  strict=strict, not_permitted=not_permitted, note=note)
+                  strict=strict, not_permitted=not_permitted, note=note,
+                  new_properties=tuple((f.name, f.type, f.label) for f in custom.new))
 
     name = src.name if src is not None else (held.payload or {}).get("name", "a held file")
     report = (lambda: write_report(session, table, src, headings, errors_path)) if src is not None else (

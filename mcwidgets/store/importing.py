@@ -36,6 +36,7 @@ import pandas as pd
 
 from sqlalchemy import (Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text, and_,
                         case, cast, false, func, insert, literal, null, or_, select, update)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from .bulk import _datetime_strings, _secondary_indexes
@@ -50,7 +51,7 @@ WORK_MEM = "256MB"  # PostgreSQL: per sort or hash of the import's statements
 STAGING_COLUMNS: tuple[str, ...] = (
     "row_no", "email", "email_ok", "first_name", "last_name", "company", "country", "lifecycle_stage",
     "source", "created_at", "last_activity_at", "hard_bounced", "unsubscribed", "status", "pending",
-    "intent", "error",
+    "intent", "error", "custom",
 )
 # Contact properties an import can set on an existing contact (blank keeps the stored value).
 UPDATABLE = ("first_name", "last_name", "company", "country", "lifecycle_stage", "created_at",
@@ -75,6 +76,7 @@ def _table() -> Table:
         Column("intent", String(20)),  # set_marketing | set_non_marketing | NULL (no status given)
         Column("contact_id", Integer),
         Column("error", Text),
+        Column("custom", Text),  # the row's custom property values as JSON text (store.custom), or NULL
         prefixes=["TEMPORARY"],
         postgresql_on_commit="DROP",
     )
@@ -204,6 +206,8 @@ def update_existing(session: Session, t: Table, present: Iterable[str], action_i
              for name in ("set_marketing", "set_non_marketing")}
     changed = or_(*conds.values())
     values: dict = {name: func.coalesce(t.c[name], c[name]) for name in UPDATABLE if name in present}
+    if "custom" in present:  # the row's custom values over the stored ones (a blank cell keeps its value)
+        values["custom"] = case((t.c.custom.is_(None), c.custom), else_=_merged_custom(session, c.custom, t.c.custom))
     for col in ("marketing_status", "pending_non_marketing"):
         whens = [(conds[name], literal(new[col], c[col].type))
                  for name, (_, new) in TRANSITIONS.items() if name in conds and col in new]
@@ -259,11 +263,12 @@ def insert_new(session: Session, t: Table, *, initial_status: str, action_id: in
         func.coalesce(t.c.unsubscribed, false()),
         func.coalesce(t.c.status, literal(initial_status)),
         func.coalesce(t.c.pending, false()),
+        _json(session, t.c.custom),
     ).where(new, t.c.error.is_(None)).order_by(t.c.row_no)
     created = insert(Contact).from_select(
         ["email", "first_name", "last_name", "company", "country", "lifecycle_stage", "source",
          "created_at", "last_activity_at", "hard_bounced", "unsubscribed", "marketing_status",
-         "pending_non_marketing"], sel)
+         "pending_non_marketing", "custom"], sel)
     # One audit row per contact created, without looking the contacts up again by email.
     if pg:  # the INSERT's RETURNING feeds the audit INSERT: one statement, one pass
         ins = created.returning(Contact.id, Contact.marketing_status, Contact.pending_non_marketing).cte("created")
@@ -280,6 +285,17 @@ def insert_new(session: Session, t: Table, *, initial_status: str, action_id: in
         Contact.id, literal(action_id, Integer), literal(now, DateTime), null(), Contact.marketing_status,
         null(), Contact.pending_non_marketing,
     ).where(Contact.id > (before or 0)).order_by(Contact.id)))
+
+
+def _json(session: Session, text_column):
+    """Staged JSON text as the contacts' custom column holds it (JSONB on PostgreSQL)."""
+    return cast(text_column, JSONB) if is_postgres(session.get_bind()) else text_column
+
+
+def _merged_custom(session: Session, stored, staged):
+    if is_postgres(session.get_bind()):
+        return func.coalesce(stored, cast(literal("{}"), JSONB)).op("||")(cast(staged, JSONB))
+    return func.json_patch(func.coalesce(stored, literal("{}")), staged)
 
 
 def outcome_counts(session: Session, t: Table) -> tuple[int, int, int]:

@@ -319,3 +319,4 @@ class HeldImportRow(Base):
     pending: Mapped[bool | None] = mapped_column(Boolean)
     intent: Mapped[str | None] = mapped_column(String(20))
     error: Mapped[str | None] = mapped_column(Text)
+    custom: Mapped[str | None] = mapped_column(Text)  # custom property values, JSON text

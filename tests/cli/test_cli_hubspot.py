@@ -91,7 +91,7 @@ def test_hubspot_internal_names_as_headings_need_no_mapping(cli, tmp_path):
     path.write_text("hs_object_id_x,email,firstname,lifecyclestage,hs_email_optout\n"
                     "1,eve@example.com,Eve,salesqualifiedlead,true\n")
     code, out, err = cli("import", str(path), "--as", "admin")
-    assert code == 0 and "1 contacts created" in out and "ignored columns: hs_object_id_x" in out
+    assert code == 0 and "1 contacts created" in out and "created custom properties: hs_object_id_x (number)" in out
     row = next(csv.DictReader(io.StringIO(cli("export")[1])))
     assert (row["First Name"], row["Lifecycle Stage"], row["Unsubscribed from all email"]) == \
         ("Eve", "sales_qualified_lead", "Yes")

@@ -110,7 +110,7 @@ def test_strict_mode_applies_nothing(ctx, tmp_path):
     assert state_of(ctx, existing) == ("marketing", True)
 
 
-def test_headings_are_case_insensitive_with_aliases_and_unknown_ones_ignored(ctx, tmp_path):
+def test_headings_are_case_insensitive_with_aliases_and_unknown_ones_kept_as_custom_properties(ctx, tmp_path):
     rows = [["E-MAIL ADDRESS", "firstname", "LAST NAME", "company", "country / region", "Hard Bounce",
              "unsubscribed from all email", "last activity date", "LIFECYCLE STAGE", "Favourite colour",
              "Record ID", "Original Source"],
@@ -118,7 +118,8 @@ def test_headings_are_case_insensitive_with_aliases_and_unknown_ones_ignored(ctx
              "Organic search"]]
     r = import_csv(ctx, ADMIN, write_csv(tmp_path / "a.csv", rows))
     assert (r.created, r.bad_rows) == (1, 0)
-    assert r.ignored_columns == ("Favourite colour",)
+    assert r.ignored_columns == ()
+    assert r.new_properties == (("favourite_colour", "text", "Favourite colour"),)
     assert r.columns["E-MAIL ADDRESS"] == "email" and r.columns["Hard Bounce"] == "hard_bounced"
     kim = contact_by_email(ctx, "kim@example.com")
     assert {k: kim[k] for k in ("first_name", "last_name", "company", "country", "hard_bounced", "unsubscribed",
@@ -127,6 +128,8 @@ def test_headings_are_case_insensitive_with_aliases_and_unknown_ones_ignored(ctx
         "unsubscribed": False, "last_activity_at": datetime(2026, 5, 6, 7, 8, 9),
         "lifecycle_stage": "marketing_qualified_lead", "source": "import"}
     assert kim["id"] != 77  # Record ID is recognised, never imported
+    with ctx.read() as s:
+        assert s.get(Contact, kim["id"]).custom == {"favourite_colour": "red"}
 
 
 def test_explicit_mapping_overrides_headings(ctx, tmp_path):

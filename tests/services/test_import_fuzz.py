@@ -83,7 +83,8 @@ def check_import(ctx, data: bytes, **kw):
     assert all(row >= 2 and reason for row, _email, reason in r.errors)
     assert [e[0] for e in r.errors] == sorted({e[0] for e in r.errors})
     if r.applied:
-        assert (contacts, actions) == (before[0] + r.created, before[1] + 1)
+        # the import's action, and one per custom property it created (audited)
+        assert (contacts, actions) == (before[0] + r.created, before[1] + 1 + len(r.new_properties))
     else:
         assert state(ctx) == before
     if r.bad_rows and r.error_csv_text.startswith("Email"):  # the report: headings, then every bad row

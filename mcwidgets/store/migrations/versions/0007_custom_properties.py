@@ -1,4 +1,5 @@
-"""custom properties: the custom_properties table and contacts.custom (JSONB / JSON text)
+"""custom properties: the custom_properties table, contacts.custom (JSONB / JSON text) and
+held_import_rows.custom
 
 Each property's expression index is created by ``store.custom`` when the property is
 created (and dropped or renamed with it), not here: no property exists yet.
@@ -34,6 +35,9 @@ def upgrade() -> None:
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('custom', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'),
                                       nullable=True))
+    # A held import keeps its rows' custom property values too (store.importing's staging column).
+    with op.batch_alter_table('held_import_rows', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('custom', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
@@ -42,6 +46,8 @@ def downgrade() -> None:
     names = [r[0] for r in bind.execute(sa.text("SELECT name FROM custom_properties"))]
     for name in names:
         op.execute(f'DROP INDEX IF EXISTS "ix_contacts_custom_{name}"')
+    with op.batch_alter_table('held_import_rows', schema=None) as batch_op:
+        batch_op.drop_column('custom')
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.drop_column('custom')
     op.drop_table('custom_properties')
