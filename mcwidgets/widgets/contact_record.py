@@ -23,8 +23,8 @@ Stable CSS classes: ``mcw-record``, ``mcw-record-title``, ``mcw-record-status``
 ``data-value``), ``mcw-record-props`` (rows ``tr[data-field]``),
 ``mcw-record-history`` (table ``mcw-record-history-table``, rows ``tr[data-action]``),
 ``mcw-record-set-non-marketing``, ``mcw-record-set-marketing``, ``mcw-record-note``,
-``mcw-record-forecast``, ``mcw-record-close``, and the kit's ``mcw-message`` /
-``mcw-confirm`` (``mcw-confirm-yes`` / ``mcw-confirm-no``).
+``mcw-record-forecast``, ``mcw-record-close``, the kit's ``mcw-message``, and the
+question bar ``mcw-ask`` (the kit's ``Confirm``: ``mcw-confirm-yes`` / ``mcw-confirm-no``).
 """
 
 from __future__ import annotations
@@ -71,6 +71,10 @@ class ContactRecord(Panel):
 
     def __init__(self, app):
         super().__init__(app, "mcw-record")
+        # the Contacts tab's one ``.mcw-confirm`` is the bulk actions' dialog (tests select it): this
+        # bar asks its questions as ``mcw-ask``
+        self.confirm.remove_class("mcw-confirm")
+        self.confirm.add_class("mcw-ask")
         self.contact_id: int | None = None
         self.contact: dict | None = None
         self.entries: list = []
@@ -269,7 +273,7 @@ class ContactRecord(Panel):
             if not result.changed:
                 text = html("Nothing changed: the contact was in that state already.")
             elif transition == SET_NON_MARKETING:
-                text = html('Set as non-marketing: it becomes non-marketing on <span class="mcw-result-date" '
+                text = html('Set as non-marketing: it becomes non-marketing on <span class="mcw-record-result-date" '
                             'data-value="{}">{}</span> and stays a marketing contact until then.',
                             update.isoformat(), day(update))
             else:

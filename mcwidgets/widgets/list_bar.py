@@ -21,7 +21,8 @@ Results and errors show in the bar's own message line, under its controls.
 Stable CSS classes: ``mcw-lists``, ``mcw-list-select``, ``mcw-list-info``,
 ``mcw-list-add``, ``mcw-list-remove``, ``mcw-list-name``, ``mcw-list-create-static``,
 ``mcw-list-create-active``, ``mcw-list-rename``, ``mcw-list-delete``, and the kit's
-``mcw-message`` / ``mcw-confirm`` inside the bar.
+``mcw-message`` inside the bar; its question bar is ``mcw-ask`` (the kit's
+``Confirm``, buttons ``mcw-confirm-yes`` / ``mcw-confirm-no``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ class ListBar(Panel):
 
     def __init__(self, app, grid, builder):
         super().__init__(app, "mcw-lists")
+        # the Contacts tab's one ``.mcw-confirm`` is the bulk actions' dialog (tests select it): this
+        # bar asks its questions as ``mcw-ask``
+        self.confirm.remove_class("mcw-confirm")
+        self.confirm.add_class("mcw-ask")
         self.grid = grid
         self.builder = builder
         self.infos: dict[str, object] = {}  # name -> ListInfo of the lists offered

@@ -79,7 +79,7 @@ def test_set_one_contact_non_marketing_with_the_forecast_and_a_question(app, tmp
     assert {i: state_of(app.ctx, i) for i in (ids[0], ids[2])} == {ids[0]: ("marketing", False),
                                                                   ids[2]: ("marketing", False)}
     update = app.account().next_update_date
-    assert "mcw-ok" in record.message.value and data_value(record.message.value, "mcw-result-date") == update.isoformat()
+    assert "mcw-ok" in record.message.value and data_value(record.message.value, "mcw-record-result-date") == update.isoformat()
     # the record shows the new state and the new history row; the action is the bulk action's
     assert data_value(record.status.value, "mcw-record-pending") == "yes"
     assert len(app.history(ids[1])) == before + 1 and app.history(ids[1])[-1].action == "set_non_marketing"
