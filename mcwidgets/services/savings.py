@@ -109,9 +109,9 @@ def least_engaged(ctx: Context, wanted: int) -> LeastEngaged:
         boundary.last_id = nth_id(session, where(scope), remaining)
         if boundary.last_id is None:
             raise ValidationError("the contacts changed while ranking them: try again")
-        chosen = savings.ranked_filter(levels, boundary)
-        return LeastEngaged(chosen, count_matching(session, filter_where(chosen, now=now, tz=tz, session=session)),
-                            wanted, ranking)
+        # Exactly ``wanted`` by construction: every count above read this one snapshot
+        # (``read_session``), and the filter is the boundary found in it.
+        return LeastEngaged(savings.ranked_filter(levels, boundary), wanted, wanted, ranking)
 
 
 __all__ = ["plan", "least_engaged", "LeastEngaged", "engagement_properties"]
