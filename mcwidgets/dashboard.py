@@ -114,7 +114,9 @@ class Dashboard(widgets.VBox):
 
     def open_in_contacts(self, filter: dict, count: int) -> None:
         """Show ``filter``'s contacts in the Contacts tab, all selected, for review."""
-        self.select("Contacts").show_selection(filter)
+        from .widgets.savings_panel import review_note
+
+        self.select("Contacts").show_selection(filter, review_note(count))
 
     def _on_select(self, change) -> None:
         index = change["new"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import and_
+
 from ..domain import savings
 from ..domain.billing import local_date
 from ..domain.errors import ValidationError
@@ -77,11 +79,21 @@ def least_engaged(ctx: Context, wanted: int) -> LeastEngaged:
                 return 0
             return count_matching(session, where(groups))
 
+        lead = len(savings.CANDIDATE)
+        candidate = filter_where(savings.candidates_filter(), now=now, tz=tz, session=session)
+
         def where(groups):
-            return filter_where({"filterGroups": [{"filters": g} for g in groups]}, now=now, tz=tz, session=session)
+            """Every group starts with the candidate conditions: said once, the rest OR-ed
+            (as separate OR terms SQLite walks the status index once per term, slower than a scan)."""
+            rest = [g[lead:] for g in groups]
+            if any(not r for r in rest):
+                return candidate
+            return and_(candidate, filter_where({"filterGroups": [{"filters": r} for r in rest]}, now=now, tz=tz,
+                                                session=session))
 
         scope = [list(savings.CANDIDATE)]
-        total = count(scope)
+        c = queries.status_counts(session)  # the status index only: no scan of the table
+        total = c.marketing - c.pending  # the candidates: marketing, not pending
         if total == 0:
             return LeastEngaged(None, 0, wanted, ranking)
         if wanted >= total:
@@ -109,9 +121,9 @@ def least_engaged(ctx: Context, wanted: int) -> LeastEngaged:
         boundary.last_id = nth_id(session, where(scope), remaining)
         if boundary.last_id is None:
             raise ValidationError("the contacts changed while ranking them: try again")
-        chosen = savings.ranked_filter(levels, boundary)
-        return LeastEngaged(chosen, count_matching(session, filter_where(chosen, now=now, tz=tz, session=session)),
-                            wanted, ranking)
+        # Exactly ``wanted`` by construction: every count above read this one snapshot
+        # (``read_session``), and the filter is the boundary found in it.
+        return LeastEngaged(savings.ranked_filter(levels, boundary), wanted, wanted, ranking)
 
 
 __all__ = ["plan", "least_engaged", "LeastEngaged", "engagement_properties"]

@@ -28,7 +28,7 @@ from .contact_record import ContactRecord
 from .filter_builder import FilterBuilder
 from .grid import DEFAULT_COLUMNS, DEFAULT_SORT, PICKER_LABELS, ContactGrid
 from .list_bar import ListBar
-from .panel_kit import Markup, error_html, first_line, html, log_failure, style
+from .panel_kit import Markup, error_html, first_line, html, html_widget, log_failure, style
 
 CHOOSE = ""  # the dropdown's "no view" entry
 # a column tag (the filter's label of the property, domain.fields) -> the column
@@ -78,9 +78,11 @@ class ContactsPanel(widgets.VBox):
                                              layout=widgets.Layout(width="70px")), self.columns_input])
         columns.add_class("mcw-columns")
 
+        self.selection_note = html_widget("mcw-selection-note")  # why a selection was opened (savings planner)
         super().__init__([style(), views, widgets.HTML(Markup('<span class="mcw-section-title">Filter</span>')),
                           self.builder,
-                          columns, self.actions.toolbar, self.actions.dialog,  # the dialog opens where the menu is
+                          columns, self.selection_note, self.actions.toolbar,
+                          self.actions.dialog,  # the dialog opens where the menu is
                           self.lists, self.record, self.grid],
                          layout=widgets.Layout(width="100%", padding="4px 2px"))
         self.add_class("mcw-root")
@@ -107,6 +109,7 @@ class ContactsPanel(widgets.VBox):
     def _on_builder_filter(self, change) -> None:
         if self._applying:
             return
+        self.selection_note.value = ""  # the user changed the filter: the note no longer applies
         if change["new"] != self.grid.filter:
             self.grid.expect_filter()  # nothing of the filter shown may be acted on meanwhile
         with self._lock:
@@ -184,9 +187,10 @@ class ContactsPanel(widgets.VBox):
         self.view_name.value = name
         self.view_message.value = ""
 
-    def show_selection(self, filter: dict) -> None:
+    def show_selection(self, filter: dict, note=None) -> None:
         """The savings planner's review: ``filter`` in the builder and the grid, least recent
-        activity first, every match selected (acting on it is the usual bulk action)."""
+        activity first, every match selected (acting on it is the usual bulk action);
+        ``note`` (HTML) says why, right above the grid's actions."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
@@ -203,6 +207,7 @@ class ContactsPanel(widgets.VBox):
             self._applying = False
         self.grid.select_all_matching()
         self.actions.close()
+        self.selection_note.value = note or ""
 
     _name_error = False  # the view message is the "type a name" error: typing a name clears it
 

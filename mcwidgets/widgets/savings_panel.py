@@ -79,6 +79,14 @@ def plan_html(p, *, after_update: bool = False) -> Markup:
     return html('<div class="mcw-savings-plan" data-state="{}"><b>Savings planner</b> · {}</div>', p.state, body)
 
 
+def review_note(count: int) -> Markup:
+    """What the Contacts tab says above the grid when the planner opens its selection there."""
+    return html('<div class="mcw-note mcw-savings-review" role="status">Savings planner: the {} least-engaged '
+                "marketing {} that would fit the next lower tier, all selected. Review them (untick any to keep), "
+                "then More ▾ › Set as non-marketing contacts and type the number to confirm. Nothing changes "
+                "before that.</div>", num(count, "mcw-savings-review-count"), plural(count, "contact"))
+
+
 class SavingsPanel(Refreshing, widgets.VBox):
     """See the module docstring. ``subscribe``: refresh on every App change (the
     Overview's own refresh calls :meth:`refresh` otherwise)."""
@@ -165,4 +173,4 @@ class SavingsPanel(Refreshing, widgets.VBox):
                                           le.ranking, short, how))
 
 
-__all__ = ["SavingsPanel", "plan_html"]
+__all__ = ["SavingsPanel", "plan_html", "review_note"]

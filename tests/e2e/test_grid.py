@@ -103,11 +103,12 @@ def test_filter_select_all_and_set_as_non_marketing(browser, admin_server, grid_
     contacts.locator(".mcw-fb-row .mcw-fb-operator select option", has_text=re.compile(r"^is$")).wait_for(
         state="attached")
     contacts.locator(".mcw-fb-row .mcw-fb-operator select").select_option(label="is")
-    contacts.locator(".mcw-fb-row .mcw-fb-value-text input").wait_for(state="visible")
-    contacts.locator(".mcw-fb-row .mcw-fb-value-text input").fill("Belgium")
+    # country "is" chooses among the countries present: a box with their list (input[list])
+    contacts.locator(".mcw-fb-row .mcw-fb-value-text input[list]").wait_for(state="visible")
+    contacts.locator(".mcw-fb-row .mcw-fb-value-text input[list]").fill("Belgium")
     # the row's inputs and its remove button have accessible names; the labels are not seen
     row = contacts.locator(".mcw-fb-row").first
-    for role, name in (("combobox", "Property"), ("combobox", "Operator"), ("textbox", "Value"),
+    for role, name in (("combobox", "Property"), ("combobox", "Operator"), ("combobox", "Value"),
                        ("button", "Remove this condition")):
         assert row.get_by_role(role, name=name, exact=True).count() == 1, (role, name)
     assert all(box["width"] <= 1 for box in (label.bounding_box() for label in row.locator(".widget-label").all()))

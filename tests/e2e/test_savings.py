@@ -89,6 +89,8 @@ def test_the_planner_opens_the_grid_with_its_selection_and_count(browser, admin_
         assert shown == expected_ids
         assert contacts.locator("input.mcwg-check-row:checked").count() == 10
         assert contacts.locator(".mcw-fb-sentence").count() >= 1  # the filter is there to review
+        note = contacts.locator(".mcw-savings-review")  # why they are selected, above the grid's actions
+        assert note.is_visible() and note.locator(".mcw-savings-review-count").get_attribute("data-value") == "10"
         opened = planner.locator(".mcw-savings-opened")
         assert opened.get_attribute("data-value") == "10"
         ARTIFACTS.mkdir(exist_ok=True)

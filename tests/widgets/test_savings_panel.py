@@ -92,6 +92,11 @@ def test_the_button_opens_the_grid_with_the_selection_and_nothing_changes_before
     assert sorted(grid.page_ids) == sorted([ids[5], ids[0]])
     assert contacts.builder.filter == grid.filter
     assert "last_activity_at" in grid.columns
+    # the Contacts tab says why, right above the grid's actions
+    note = contacts.selection_note.value
+    assert value(note, "mcw-savings-review-count") == "2" and "Nothing changes" in note
+    kids = list(contacts.children)
+    assert kids.index(contacts.selection_note) == kids.index(contacts.actions.toolbar) - 1
     assert value(planner.message.value, "mcw-savings-opened") == "2"
     assert all_states(app.ctx) == before  # nothing applied
 
@@ -108,6 +113,8 @@ def test_the_button_opens_the_grid_with_the_selection_and_nothing_changes_before
     assert sum(1 for s in states.values() if s[1]) == 2
     # the planner re-reads: the tier now fits
     assert 'data-state="fits"' in planner.text.value
+    contacts.builder.clear()  # a new filter: the note no longer applies
+    assert contacts.selection_note.value == ""
 
 
 def test_without_a_dashboard_the_selection_is_kept(app, clock):
