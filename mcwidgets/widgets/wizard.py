@@ -339,7 +339,11 @@ class MarketingContactsWizard(widgets.VBox):
         self.selection = self.selection_filter()  # may raise: too many groups
         if self.selection is None:
             return
-        fc = self.app.forecast("set_non_marketing", filter=self.selection)
+        self.progress.value = spinner("Working out what this would do…")  # seconds at ten million contacts
+        try:
+            fc = self.app.forecast("set_non_marketing", filter=self.selection)
+        finally:
+            self.progress.value = ""
         self.forecast = fc
         when = self._update_date()
         unchanged = fc.selected - fc.changes
