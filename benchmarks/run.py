@@ -90,6 +90,7 @@ SEED = 42
 USER = "admin"
 
 RATIO_TARGET = 1.3
+BIG = int(os.environ.get("MCW_BENCH_BIG", 2_000_000))  # contacts: above it the demo part loads fewer times (see Bench.demo_load)
 PARTS = ("demo", "counts", "pages", "memory", "bulk", "rollover", "status_during_bulk", "import", "custom")
 PAGE_MS_TARGET = 20.0
 RSS_MB_TARGET = 300.0
@@ -341,17 +342,32 @@ class Bench:
         from mcwidgets.store.bulk import CONTACTS, _column_values, load_contacts
 
         n = self.n
-        log(f"{self.name}: warm-up demo load of {n:,} contacts (untimed)")
-        self.app.demo(contacts=n, seed=SEED)
+        # Past BIG contacts (the 10,000,000 run): no warm-up load and no "loader alone" row
+        # (each load takes minutes), and on PostgreSQL the raw side COPYs a file of the rows in
+        # COPY's CSV form written untimed, rather than tuples held in memory (gigabytes).
+        big = n > BIG
+        if not big:
+            log(f"{self.name}: warm-up demo load of {n:,} contacts (untimed)")
+            self.app.demo(contacts=n, seed=SEED)
         gen_s, _ = timed(lambda: demo_frame(n, SEED, NOW.replace(tzinfo=None)))
         EXTRA.append(f"demo load: generating the {n:,}-row frame alone (numpy, in App.demo) takes "
                      f"{gen_s:.2f} s")
 
         state = {}
+        copy_file = self.work / "demo-copy.csv"
 
         def prepare():  # untimed: the demo's rows as plain tuples of the values the loader writes
             frame = demo_frame(n, SEED, NOW.replace(tzinfo=None))
-            state["rows"] = list(zip(*[_column_values(frame[c], CONTACTS.c[c].type) for c in DEMO_COLUMNS]))
+            if big and self.pg:
+                import csv
+                with open(copy_file, "w", newline="") as f:
+                    w = csv.writer(f)
+                    for lo in range(0, n, 500_000):
+                        part = frame.iloc[lo:lo + 500_000]
+                        w.writerows(zip(*[_column_values(part[c], CONTACTS.c[c].type) for c in DEMO_COLUMNS]))
+                state["rows"] = None
+            else:
+                state["rows"] = list(zip(*[_column_values(frame[c], CONTACTS.c[c].type) for c in DEMO_COLUMNS]))
             del frame
 
         def raw_clear():
@@ -370,7 +386,16 @@ class Bench:
             rows = state["rows"]
             raw = self.raw
             names = ", ".join(DEMO_COLUMNS)
-            if self.pg:
+            if self.pg and rows is None:  # big: the file prepared untimed, streamed as it is
+                with raw.conn.cursor() as cur, \
+                        cur.copy(f"COPY contacts ({names}) FROM STDIN WITH (FORMAT csv)") as copy, \
+                        open(copy_file, "rb") as f:
+                    while block := f.read(1 << 20):
+                        copy.write(block)
+                raw.commit()
+                raw.run("ANALYZE contacts")
+                raw.commit()
+            elif self.pg:
                 with raw.conn.cursor() as cur, cur.copy(f"COPY contacts ({names}) FROM STDIN") as copy:
                     for r in rows:
                         copy.write_row(r)
@@ -400,8 +425,18 @@ class Bench:
             tr.append(t_clear + t_ins)
             tr_ins.append(t_ins)
             state.clear()
+            if copy_file.exists():
+                copy_file.unlink()
             gc.collect()
             self.raw.maintain("contacts")
+            if big:
+                log(f"{self.name}: raw load {t_clear + t_ins:.1f} s; now App.demo (on a cleared store: no "
+                    f"warm-up demo marked the raw rows as demo data)")
+                raw_clear()
+                dt, _ = timed(partial(self.app.demo, contacts=n, seed=SEED))
+                tm.append(dt)
+                self.raw.maintain("contacts")
+                continue
             # the loader alone (store.bulk.load_contacts) on the pre-built frame, after an untimed clear
             frame = demo_frame(n, SEED, NOW.replace(tzinfo=None))
             raw_clear()
@@ -420,6 +455,12 @@ class Bench:
         RESULTS.append(row)
         log(f"{self.name:8} {row.op:55} mcw {row.fmt(row.mcw)}  raw {row.fmt(row.raw)}  ratio {row.ratio:.2f}  "
             f"runs mcw={[round(x, 2) for x in tm]} raw={[round(x, 2) for x in tr]}")
+        if big:
+            RESULTS[-1].note += ("; raw COPY streams a CSV file of the rows written untimed" if self.pg else "")
+            c = self.raw.read("SELECT count(*), sum(CASE WHEN marketing_status = 'marketing' THEN 1 ELSE 0 END) "
+                              "FROM contacts")[0]
+            EXTRA.append(f"after the demo: {c[0]:,} contacts, {c[1]:,} marketing")
+            return
         row = Row(self.name, f"bulk loader alone (store.bulk.load_contacts, {n:,} rows)", "time", median(tl),
                   median(tr_ins), (tl, tr_ins), note="frame pre-built untimed; raw: insert of pre-built tuples")
         RESULTS.append(row)
@@ -1116,8 +1157,10 @@ def run_engine(engine: str, url: str, args, work: Path, db_url_for, csv_path: Pa
         if "demo" in parts:
             b.demo_load()
         else:
-            log(f"{engine}: demo load of {args.contacts:,} contacts (untimed: the demo part is not selected)")
-            b.app.demo(contacts=args.contacts, seed=SEED)
+            log(f"{engine}: demo load of {args.contacts:,} contacts (the demo part is not selected: no raw side)")
+            dt, _ = timed(partial(b.app.demo, contacts=args.contacts, seed=SEED))
+            EXTRA.append(f"demo load (App.demo, {args.contacts:,} contacts, once, no raw side): {dt:.1f} s")
+            log(EXTRA[-1])
             b.raw.maintain("contacts")
         steps = {"counts": b.counts, "pages": b.pages, "memory": b.memory, "bulk": b.set_non_marketing,
                  "rollover": b.rollover, "status_during_bulk": b.status_during_bulk,

@@ -348,7 +348,11 @@ class MarketingContactsWizard(widgets.VBox):
         self.selection = self.selection_filter()  # may raise: too many groups
         if self.selection is None:
             return
-        fc = self.app.forecast("set_non_marketing", filter=self.selection)
+        self.progress.value = spinner("Working out what this would do…")  # seconds at ten million contacts
+        try:
+            fc = self.app.forecast("set_non_marketing", filter=self.selection)
+        finally:
+            self.progress.value = ""
         self.forecast = fc
         if fc.changes:
             self.savings.show_after_update(fc.after.marketing_at_update, hold=SAVINGS_HOLD)
