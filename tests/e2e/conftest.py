@@ -2,8 +2,10 @@
 
 Debian's Chromium (``playwright install`` cannot download a browser here). One
 server per test session; one loaded page per module (each page load starts a
-kernel, ~6-9 s). When a test fails, a screenshot of every tab goes to
-``test-artifacts/``.
+kernel, ~6-9 s). When a test (or its set-up) fails, every dashboard page still open
+is photographed into ``test-artifacts/`` (git-ignored; CI keeps it): every tab of a
+dashboard a fixture holds, the page as it is for one the test opened itself (its
+server may be gone by then). See ``pytest_runtest_makereport``.
 """
 
 from __future__ import annotations
@@ -93,18 +95,30 @@ class Dashboard:
         # the tab's panel is built by the kernel when first shown: wait until it is there
         self.page.locator(".mcw-tab-" + "-".join(title.lower().split())).wait_for(state="visible")
 
-    def screenshots(self, prefix: str) -> list[Path]:
+    def screenshots(self, prefix: str, *, timeout_ms: float = 10_000) -> list[Path]:
+        """A full-page screenshot of every tab, ``test-artifacts/PREFIX-N-TAB.png``."""
         ARTIFACTS.mkdir(exist_ok=True)
         paths = []
-        for i, title in enumerate(TAB_TITLES):
-            try:
-                self.show(title)
-            except Exception:  # a screenshot of whatever is there is still worth having
-                pass
-            path = ARTIFACTS / f"{prefix}-{i}-{re.sub(r'[^a-z0-9]+', '-', title.lower())}.png"
-            self.page.screenshot(path=str(path), full_page=True)
-            paths.append(path)
+        self.page.set_default_timeout(timeout_ms)  # a stuck kernel must not hold the report for minutes
+        try:
+            for i, title in enumerate(TAB_TITLES):
+                try:
+                    self.show(title)
+                except Exception:  # a screenshot of whatever is there is still worth having
+                    pass
+                path = ARTIFACTS / f"{prefix}-{i}-{re.sub(r'[^a-z0-9]+', '-', title.lower())}.png"
+                self.page.screenshot(path=str(path), full_page=True)
+                paths.append(path)
+        finally:
+            self.page.set_default_timeout(30_000)
         return paths
+
+    def screenshot(self, prefix: str) -> Path:
+        """A full-page screenshot of the page as it is, ``test-artifacts/PREFIX.png``."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{prefix}.png"
+        self.page.screenshot(path=str(path), full_page=True, timeout=10_000)
+        return path
 
 
 LOADING_TEXTS_JS = """
@@ -117,16 +131,20 @@ new MutationObserver(() => {
 """
 
 
+OPENED: list[Dashboard] = []  # every page open_dashboard opened (closed ones are skipped)
+
+
 def open_dashboard(browser, url: str) -> Dashboard:
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     d = Dashboard(page, url)
+    OPENED.append(d)
     only_local(page, url, d.blocked)
     page.on("pageerror", lambda e: d.errors.append(f"pageerror: {e}"))
     page.on("console", lambda m: d.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
     # what the loading screen said, in order (it is removed once the dashboard shows)
     page.add_init_script(LOADING_TEXTS_JS)
-    d.response = page.goto(url)
+    d.response = page.goto(url, timeout=90_000)  # Voila streams the page while the kernel starts: slow on a busy machine
     page.wait_for_selector(".mcw-count-marketing .mcw-value", timeout=90_000)
     page.wait_for_selector(".mcw-usage-chart .js-plotly-plot .scatterlayer .trace", timeout=90_000)
     return d
@@ -140,14 +158,27 @@ def loaded(browser, server):
 
 
 @pytest.fixture
-def dashboard(loaded, request):
-    """The module's loaded page, back on the Overview tab; screenshots of all tabs on failure."""
+def dashboard(loaded):
+    """The module's loaded page, back on the Overview tab (screenshots of all tabs on failure)."""
     loaded.show("Overview")
-    yield loaded
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
-        loaded.screenshots(name)
+    return loaded
+
+
+def failure_screenshots(item) -> list[Path]:
+    """Screenshots of the dashboard pages open when ``item`` failed: every tab of those its
+    fixtures hold (their servers are still up), the page as it is for the others."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.name)
+    held = [v for v in getattr(item, "funcargs", {}).values() if isinstance(v, Dashboard)]
+    paths: list[Path] = []
+    open_ = [d for d in OPENED if not d.page.is_closed()]
+    OPENED[:] = open_
+    for i, d in enumerate(open_):
+        prefix = name if i == 0 else f"{name}-page{i + 1}"
+        try:
+            paths += d.screenshots(prefix) if d in held else [d.screenshot(prefix)]
+        except Exception as e:  # the report of the failure matters more than its pictures
+            print(f"could not take a screenshot of {d.url}: {e}")
+    return paths
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -155,3 +186,7 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, f"rep_{rep.when}", rep)
+    if rep.failed and rep.when in ("setup", "call"):
+        paths = failure_screenshots(item)
+        if paths:
+            rep.sections.append(("screenshots", "\n".join(str(p) for p in paths)))
