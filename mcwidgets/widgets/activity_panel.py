@@ -69,7 +69,7 @@ ACTOR_LABELS = {"workflow": "workflow", "import": "import", "form": "form", "rol
                 "system": "system"}
 STATUS_LABELS = {"marketing": "Marketing", "non_marketing": "Non-marketing", None: "—"}
 COLUMNS = ("When", "What", "Who", "Changed", "Description", "")
-GRID_COLUMNS = "150px 220px 170px 90px minmax(200px, 3fr) auto"
+GRID_COLUMNS = "150px 220px 170px minmax(90px, max-content) minmax(200px, 3fr) auto"  # "400 of 400" on one line
 PAGE_SIZE = 50
 
 

@@ -106,20 +106,35 @@ class Dashboard:
                     self.show(title)
                 except Exception:  # a screenshot of whatever is there is still worth having
                     pass
-                path = ARTIFACTS / f"{prefix}-{i}-{re.sub(r'[^a-z0-9]+', '-', title.lower())}.png"
-                self.page.screenshot(path=str(path), full_page=True)
-                paths.append(path)
+                paths.append(self.screenshot(f"{prefix}-{i}-{re.sub(r'[^a-z0-9]+', '-', title.lower())}"))
         finally:
             self.page.set_default_timeout(30_000)
         return paths
 
     def screenshot(self, prefix: str) -> Path:
-        """A full-page screenshot of the page as it is, ``test-artifacts/PREFIX.png``."""
+        """The whole page as it is, ``test-artifacts/PREFIX.png``. Voila's page scrolls inside
+        an element, not the document, so ``full_page`` alone stops at the window: the window
+        is made as tall as the content for the picture (at most 8,000 px), then put back."""
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{prefix}.png"
-        self.page.screenshot(path=str(path), full_page=True, timeout=10_000)
+        size = self.page.viewport_size
+        height = self.page.evaluate(DASHBOARD_HEIGHT_JS)
+        try:
+            if size and height and height > size["height"]:
+                self.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
+            self.page.screenshot(path=str(path), full_page=True, timeout=10_000)
+        finally:
+            if size:
+                self.page.set_viewport_size(size)
         return path
 
+
+# How tall the page would be to show the whole dashboard (the window's height if there is none).
+DASHBOARD_HEIGHT_JS = """() => {
+  const d = document.querySelector(".mcw-dashboard");
+  if (!d) return window.innerHeight;
+  return Math.ceil(d.getBoundingClientRect().top + d.scrollHeight);
+}"""
 
 LOADING_TEXTS_JS = """
 window.__loadingTexts = [];

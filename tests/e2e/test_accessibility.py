@@ -50,3 +50,31 @@ def test_every_tab_has_no_serious_or_critical_axe_violation(admin_dashboard):
         if violations:
             found.append(describe(title, violations))
     assert not found, "axe-core found serious or critical violations:\n" + "\n".join(found)
+
+
+def png_size(path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def test_a_failure_leaves_a_whole_page_screenshot_of_every_tab(admin_dashboard, monkeypatch, tmp_path):
+    """What the conftest's hook does when a test holding this dashboard fails."""
+    from types import SimpleNamespace
+
+    from tests.e2e import conftest
+
+    monkeypatch.setattr(conftest, "ARTIFACTS", tmp_path)
+    item = SimpleNamespace(name="test_probe[chromium]", funcargs={"admin_dashboard": admin_dashboard})
+    paths = conftest.failure_screenshots(item)
+    mine = [p for p in paths if p.name.startswith("test_probe_chromium_-")]
+    assert [p.name for p in mine] == [f"test_probe_chromium_-{i}-{slug}.png" for i, slug in enumerate(
+        ("overview", "contacts", "manage-marketing-contacts", "workflows", "activity", "settings"))]
+    viewport = admin_dashboard.page.viewport_size
+    sizes = {p.name.split("-", 2)[-1]: png_size(p) for p in mine}
+    assert all(w == viewport["width"] for w, _ in sizes.values()), sizes
+    # the Contacts tab (a 50-row grid) and Settings are longer than the window: all of it is in the picture
+    assert sizes["contacts.png"][1] > viewport["height"] + 200, sizes
+    assert sizes["settings.png"][1] > viewport["height"], sizes
+    assert sizes["workflows.png"][1] < sizes["contacts.png"][1] < 8000, sizes  # each tab as tall as it is
+    assert admin_dashboard.page.viewport_size == viewport  # put back
