@@ -39,6 +39,7 @@ from .panel_kit import (
     num,
     plural,
     readable,
+    replace_children,
     section,
     show,
     style,
@@ -280,7 +281,7 @@ class ActivityPanel(Panel):
             view.undo.disabled = self.busy
             self.views[row.id] = view
             children.extend(view.widgets)
-        self.table.children = children
+        replace_children(self.table, children)  # the rows shown before are closed (they would pile up)
         show(self.table, bool(self.loaded))
         show(self.empty, not self.loaded)
         show(self.more_button, self.more and bool(self.loaded))

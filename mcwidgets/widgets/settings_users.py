@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from .panel_kit import Markup, button, buttons_row, html, html_widget, note_html, num, plural, show, when
+from .panel_kit import (Markup, button, buttons_row, html, html_widget, note_html, num, plural, replace_children, show,
+                        when)
 
 PERMISSION = "Edit marketing contacts"
 
@@ -91,7 +92,7 @@ class UsersSection:
                 w.add_class("mcw-set-user-row")
                 w.add_class(cls)
             cells.extend([name, role, box])
-        self.users_box.children = cells
+        replace_children(self.users_box, cells)  # the rows shown before are closed (they would pile up)
 
     def set_permission(self, name: str, allowed: bool) -> None:
         verb = "may" if allowed else "may no longer"
@@ -144,7 +145,7 @@ class HeldSection:
         if not rows:
             none = html_widget("mcw-set-no-held", note_html("Nothing is waiting for approval."))
             rows.append(none)
-        self.held_box.children = rows
+        replace_children(self.held_box, rows)
 
     def _held(self, held_id: int):
         return next((h for h in self.app.held() if h.id == held_id), None)
