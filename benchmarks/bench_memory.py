@@ -69,6 +69,13 @@ def vm(field_name: str) -> float:
     return float("nan")
 
 
+def live_widgets() -> int:
+    """Widgets not closed: each holds its state and, in a kernel, a comm, until closed."""
+    from ipywidgets.widgets.widget import _instances
+
+    return len(_instances)
+
+
 def build_db(path: Path, contacts: int) -> None:
     code = ("import sys; sys.path.insert(0, sys.argv[3]);"
             "from benchmarks.bench_memory import _build; _build(sys.argv[1], int(sys.argv[2]))")
@@ -111,10 +118,11 @@ class Visit:
         pool = getattr(getattr(self, "app", None), "ctx", None)
         pool = pool.engine.pool if pool is not None else None
         row = {"step": step, "rss_mb": round(vm("VmRSS"), 1), "peak_mb": round(vm("VmHWM"), 1),
-               "seconds": round(seconds, 2), "connections": pool.checkedin() + pool.checkedout() if pool else 0}
+               "seconds": round(seconds, 2), "connections": pool.checkedin() + pool.checkedout() if pool else 0,
+               "widgets": live_widgets()}
         self.rows.append(row)
         print(f"{step:<58} RSS {row['rss_mb']:6.1f} MB  peak {row['peak_mb']:6.1f} MB  {seconds:6.2f} s  "
-              f"{row['connections']} db conn.", flush=True)
+              f"{row['connections']} db conn.  {row['widgets']:,} widgets", flush=True)
         if self.trace:
             import tracemalloc
 

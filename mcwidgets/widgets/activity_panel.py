@@ -39,6 +39,7 @@ from .panel_kit import (
     num,
     plural,
     readable,
+    replace_children,
     section,
     show,
     style,
@@ -69,7 +70,7 @@ ACTOR_LABELS = {"workflow": "workflow", "import": "import", "form": "form", "rol
                 "system": "system"}
 STATUS_LABELS = {"marketing": "Marketing", "non_marketing": "Non-marketing", None: "—"}
 COLUMNS = ("When", "What", "Who", "Changed", "Description", "")
-GRID_COLUMNS = "150px 220px 170px 90px minmax(200px, 3fr) auto"
+GRID_COLUMNS = "150px 220px 170px minmax(90px, max-content) minmax(200px, 3fr) auto"  # "400 of 400" on one line
 PAGE_SIZE = 50
 
 
@@ -280,7 +281,7 @@ class ActivityPanel(Panel):
             view.undo.disabled = self.busy
             self.views[row.id] = view
             children.extend(view.widgets)
-        self.table.children = children
+        replace_children(self.table, children)  # the rows shown before are closed (they would pile up)
         show(self.table, bool(self.loaded))
         show(self.empty, not self.loaded)
         show(self.more_button, self.more and bool(self.loaded))

@@ -56,6 +56,42 @@ def style() -> widgets.HTML:
 
 # ---- small widgets -------------------------------------------------------------------------
 
+def replace_children(box: widgets.Box, children: Sequence[widgets.Widget]) -> None:
+    """Show ``children`` in ``box`` and close the widgets it showed before and no longer does,
+    with their children, layouts and styles (for re-rendered rows built with their own, as the
+    kit's helpers build them: not for a layout shared with widgets still shown).
+
+    A widget that is not closed stays registered, and in a kernel keeps its comm, for the
+    kernel's life: a list re-rendered after every action would otherwise grow without end."""
+    old = list(box.children)
+    box.children = list(children)
+    close_widgets(old, keep=children)
+
+
+def close_widgets(old: Iterable[widgets.Widget], keep: Iterable[widgets.Widget] = ()) -> None:
+    """Close ``old`` widgets and their descendants, layouts and styles, except those in ``keep``
+    (and their descendants, which stay shown)."""
+    kept: set[int] = set()
+    todo = list(keep)
+    while todo:
+        w = todo.pop()
+        if id(w) not in kept:
+            kept.add(id(w))
+            todo.extend(getattr(w, "children", ()) or ())
+            kept.update(id(part) for part in (getattr(w, "layout", None), getattr(w, "style", None)) if part)
+    todo = list(old)
+    while todo:
+        w = todo.pop()
+        if id(w) in kept or not isinstance(w, widgets.Widget):
+            continue
+        kept.add(id(w))  # once
+        todo.extend(getattr(w, "children", ()) or ())
+        for part in (getattr(w, "layout", None), getattr(w, "style", None)):
+            if isinstance(part, widgets.Widget) and id(part) not in kept:
+                part.close()
+        w.close()
+
+
 def button(description: str, cls: str, style: str = "", tooltip: str = "", **kw) -> widgets.Button:
     b = widgets.Button(description=description, button_style=style, tooltip=tooltip,
                        layout=widgets.Layout(width="auto"), **kw)
@@ -230,7 +266,7 @@ class Confirm(widgets.VBox):
             b = button(label, f"mcw-confirm-{key}", style_)
             b.on_click(lambda _b, key=key: self.answer(key))
             self.buttons[key] = b
-        self.row.children = list(self.buttons.values())
+        replace_children(self.row, list(self.buttons.values()))  # the last question's buttons are closed
         show(self, True)
 
     def answer(self, key: str) -> None:
@@ -243,7 +279,7 @@ class Confirm(widgets.VBox):
         self.asking, self._on_answer = None, None
         self.question.value = ""
         self.buttons = {}
-        self.row.children = []
+        replace_children(self.row, [])
         show(self, False)
 
 
@@ -323,7 +359,7 @@ class Panel(Refreshing, widgets.VBox):
             self.safe_refresh()
 
 
-__all__ = ["CHANGE", "Confirm", "Markup", "Panel", "Refreshing", "button", "buttons_row", "current_user", "day",
-           "delta", "error_html", "esc", "first_line", "forecast_table", "html", "html_widget", "is_admin", "join",
-           "log_failure", "money", "note_html", "num", "number", "ok_html", "plural", "readable", "run_work",
-           "section", "show", "shown", "spinner", "style", "when"]
+__all__ = ["CHANGE", "Confirm", "Markup", "Panel", "Refreshing", "button", "buttons_row", "close_widgets",
+           "current_user", "day", "delta", "error_html", "esc", "first_line", "forecast_table", "html", "html_widget",
+           "is_admin", "join", "log_failure", "money", "note_html", "num", "number", "ok_html", "plural", "readable",
+           "replace_children", "run_work", "section", "show", "shown", "spinner", "style", "when"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from .panel_kit import (Markup, button, buttons_row, error_html, html, html_widget, note_html, num, ok_html, plural,
-                        readable, show, when)
+                        readable, replace_children, show, when)
 
 PERMISSION = "Edit marketing contacts"
 
@@ -105,7 +105,7 @@ class UsersSection:
                 w.add_class("mcw-set-user-row")
                 w.add_class(cls)
             cells.extend([name, role, box])
-        self.users_box.children = cells
+        replace_children(self.users_box, cells)  # the rows shown before are closed (they would pile up)
 
     def set_permission(self, name: str, allowed: bool) -> None:
         verb = "may" if allowed else "may no longer"
@@ -158,7 +158,7 @@ class HeldSection:
         if not rows:
             none = html_widget("mcw-set-no-held", note_html("Nothing is waiting for approval."))
             rows.append(none)
-        self.held_box.children = rows
+        replace_children(self.held_box, rows)
 
     def _held(self, held_id: int):
         return next((h for h in self.app.held() if h.id == held_id), None)

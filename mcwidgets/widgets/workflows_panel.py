@@ -44,6 +44,7 @@ from .panel_kit import (
     note_html,
     plural,
     readable,
+    replace_children,
     section,
     show,
     style,
@@ -206,7 +207,7 @@ class WorkflowsPanel(Panel):
                     b.disabled = True
             self.rows[info.name] = row
             children.extend(row.widgets)
-        self.table.children = children
+        replace_children(self.table, children)  # the rows shown before are closed (they would pile up)
         show(self.table, bool(self.infos))
         show(self.empty, not self.infos)
         show(self.readonly, not self.admin)

@@ -2,8 +2,10 @@
 
 Debian's Chromium (``playwright install`` cannot download a browser here). One
 server per test session; one loaded page per module (each page load starts a
-kernel, ~6-9 s). When a test fails, a screenshot of every tab goes to
-``test-artifacts/``.
+kernel, ~6-9 s). When a test (or its set-up) fails, every dashboard page still open
+is photographed into ``test-artifacts/`` (git-ignored; CI keeps it): every tab of a
+dashboard a fixture holds, the page as it is for one the test opened itself (its
+server may be gone by then). See ``pytest_runtest_makereport``.
 """
 
 from __future__ import annotations
@@ -93,19 +95,46 @@ class Dashboard:
         # the tab's panel is built by the kernel when first shown: wait until it is there
         self.page.locator(".mcw-tab-" + "-".join(title.lower().split())).wait_for(state="visible")
 
-    def screenshots(self, prefix: str) -> list[Path]:
+    def screenshots(self, prefix: str, *, timeout_ms: float = 10_000) -> list[Path]:
+        """A full-page screenshot of every tab, ``test-artifacts/PREFIX-N-TAB.png``."""
         ARTIFACTS.mkdir(exist_ok=True)
         paths = []
-        for i, title in enumerate(TAB_TITLES):
-            try:
-                self.show(title)
-            except Exception:  # a screenshot of whatever is there is still worth having
-                pass
-            path = ARTIFACTS / f"{prefix}-{i}-{re.sub(r'[^a-z0-9]+', '-', title.lower())}.png"
-            self.page.screenshot(path=str(path), full_page=True)
-            paths.append(path)
+        self.page.set_default_timeout(timeout_ms)  # a stuck kernel must not hold the report for minutes
+        try:
+            for i, title in enumerate(TAB_TITLES):
+                try:
+                    self.show(title)
+                except Exception:  # a screenshot of whatever is there is still worth having
+                    pass
+                paths.append(self.screenshot(f"{prefix}-{i}-{re.sub(r'[^a-z0-9]+', '-', title.lower())}"))
+        finally:
+            self.page.set_default_timeout(30_000)
         return paths
 
+    def screenshot(self, prefix: str) -> Path:
+        """The whole page as it is, ``test-artifacts/PREFIX.png``. Voila's page scrolls inside
+        an element, not the document, so ``full_page`` alone stops at the window: the window
+        is made as tall as the content for the picture (at most 8,000 px), then put back."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{prefix}.png"
+        size = self.page.viewport_size
+        height = self.page.evaluate(DASHBOARD_HEIGHT_JS)
+        try:
+            if size and height and height > size["height"]:
+                self.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
+            self.page.screenshot(path=str(path), full_page=True, timeout=10_000)
+        finally:
+            if size:
+                self.page.set_viewport_size(size)
+        return path
+
+
+# How tall the page would be to show the whole dashboard (the window's height if there is none).
+DASHBOARD_HEIGHT_JS = """() => {
+  const d = document.querySelector(".mcw-dashboard");
+  if (!d) return window.innerHeight;
+  return Math.ceil(d.getBoundingClientRect().top + d.scrollHeight);
+}"""
 
 LOADING_TEXTS_JS = """
 window.__loadingTexts = [];
@@ -117,10 +146,14 @@ new MutationObserver(() => {
 """
 
 
+OPENED: list[Dashboard] = []  # every page open_dashboard opened (closed ones are skipped)
+
+
 def open_dashboard(browser, url: str) -> Dashboard:
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     d = Dashboard(page, url)
+    OPENED.append(d)
     only_local(page, url, d.blocked)
     page.on("pageerror", lambda e: d.errors.append(f"pageerror: {e}"))
     page.on("console", lambda m: d.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
@@ -140,14 +173,27 @@ def loaded(browser, server):
 
 
 @pytest.fixture
-def dashboard(loaded, request):
-    """The module's loaded page, back on the Overview tab; screenshots of all tabs on failure."""
+def dashboard(loaded):
+    """The module's loaded page, back on the Overview tab (screenshots of all tabs on failure)."""
     loaded.show("Overview")
-    yield loaded
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
-        loaded.screenshots(name)
+    return loaded
+
+
+def failure_screenshots(item) -> list[Path]:
+    """Screenshots of the dashboard pages open when ``item`` failed: every tab of those its
+    fixtures hold (their servers are still up), the page as it is for the others."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.name)
+    held = [v for v in getattr(item, "funcargs", {}).values() if isinstance(v, Dashboard)]
+    paths: list[Path] = []
+    open_ = [d for d in OPENED if not d.page.is_closed()]
+    OPENED[:] = open_
+    for i, d in enumerate(open_):
+        prefix = name if i == 0 else f"{name}-page{i + 1}"
+        try:
+            paths += d.screenshots(prefix) if d in held else [d.screenshot(prefix)]
+        except Exception as e:  # the report of the failure matters more than its pictures
+            print(f"could not take a screenshot of {d.url}: {e}")
+    return paths
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -155,3 +201,7 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, f"rep_{rep.when}", rep)
+    if rep.failed and rep.when in ("setup", "call"):
+        paths = failure_screenshots(item)
+        if paths:
+            rep.sections.append(("screenshots", "\n".join(str(p) for p in paths)))
