@@ -104,6 +104,7 @@ class SavingsPanel(Refreshing, widgets.VBox):
         self.open_button = button("Review the least-engaged contacts", "mcw-savings-open",
                                   tooltip="Open them in the Contacts tab, selected, for review: nothing changes "
                                   "until you confirm a bulk action there")
+        self.open_button.layout = widgets.Layout(width="auto", align_self="flex-start")
         self.open_button.on_click(lambda _b: self.open_selection())
         self.message = html_widget("mcw-savings-message")  # right under its button
         super().__init__([self.text, self.open_button, self.message], layout=widgets.Layout(margin="4px 0"))

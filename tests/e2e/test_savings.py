@@ -75,6 +75,8 @@ def test_the_planner_opens_the_grid_with_its_selection_and_count(browser, admin_
         assert planner.locator(".mcw-savings-needed").get_attribute("data-value") == "10"
         assert planner.locator(".mcw-savings-target").get_attribute("data-value") == "50"
         assert planner.locator(".mcw-savings-saving").get_attribute("data-value") == "100"
+        ARTIFACTS.mkdir(exist_ok=True)
+        planner.screenshot(path=str(ARTIFACTS / "savings-overview-planner.png"))
         planner.locator("button.mcw-savings-open").click()
 
         # the Contacts tab opens with the selection and its count
