@@ -37,7 +37,7 @@ INTEGER_PROPERTIES = frozenset({"id"})  # number properties that hold whole numb
 DEFAULT_PROPERTY = "email"  # a new row: "Email contains ..." waiting for its text
 DEFAULT_OPERATOR = CONTAINS_TOKEN
 DEFAULT_DAYS = 30
-BOOL_OPTIONS = [("true", True), ("false", False)]
+BOOL_OPTIONS = [("Yes", True), ("No", False)]  # as the grid shows booleans
 # Text properties whose exact conditions ("is", "is any of"...) choose among the values present
 # in the data (``app.known_values``); "contains" and "starts with" stay free text.
 CHOICE_PROPERTIES = frozenset({"country"})

@@ -103,7 +103,7 @@ def test_value_input_fits_property_and_operator(app, ctx):
 
     row.property.value = "hard_bounced"
     assert isinstance(row.value_widget, widgets.Dropdown)
-    assert [label for label, _ in row.value_widget.options] == ["true", "false"]
+    assert [label for label, _ in row.value_widget.options] == ["Yes", "No"]
     assert not any(isinstance(w, widgets.Checkbox) for w in row.inputs)
 
     row.property.value = "list"
