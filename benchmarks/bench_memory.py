@@ -15,7 +15,8 @@ each step:
 6. bulk action: the typed count, Confirm (a set-based update of ~300,000 contacts);
 7. wizard: the Manage marketing contacts tab, its four steps and "Update contacts";
 8. undo: the wizard's Undo (asked and answered), then the bulk action's on the Activity tab;
-9. every tab: Workflows, Activity, Settings and the Overview shown again.
+9. every tab: Workflows, Activity, Settings and the Overview shown again;
+10. again: steps 3 to 6 and the bulk action's undo a second time (what it adds is what leaks).
 
 The database is a SQLite file made by the demo loader (``App.demo``, seed 42, clock
 2026-03-10): ``--db PATH`` reuses one (a copy is driven, the file is left as it is);
@@ -167,7 +168,8 @@ class Visit:
                            ("6 bulk action: typed count, Confirm", self.bulk),
                            ("7 wizard: four steps, Update contacts", self.wizard),
                            ("8 undo: the wizard's, then the bulk action's (Activity)", self.undo),
-                           ("9 every tab shown again", self.every_tab)]:
+                           ("9 every tab shown again", self.every_tab),
+                           ("10 again: filters, pages, a bulk action, its undo", self.again)]:
             t0 = time.perf_counter()
             step()
             self.measure(name, t0)
@@ -237,6 +239,22 @@ class Visit:
         activity.ask_undo(self.bulk_action_id)
         activity.confirm.answer("yes")
         assert activity.last_undo is not None, activity.message.value
+        self.first_undo = activity.last_undo.action_id
+
+    def again(self) -> None:
+        """A second round of the same work: what a second round adds is what leaks."""
+        self.dash.select("Contacts")
+        self.panel.grid.clear_selection()
+        self.filters()
+        self.pages()
+        self.forecast()
+        self.bulk()
+        activity = self.dash.select("Activity")
+        activity.ask_undo(self.bulk_action_id)
+        activity.confirm.answer("yes")
+        assert activity.last_undo is not None and activity.last_undo.action_id != self.first_undo, \
+            activity.message.value
+        self.dash.select("Overview")
 
     def every_tab(self) -> None:
         for title in ("Workflows", "Activity", "Settings", "Overview"):

@@ -29,7 +29,7 @@ from ..domain.filters import MAX_FILTERS_PER_GROUP, MAX_GROUPS, describe_filter
 from . import filter_model as fm
 from .filter_row import FilterRow, _cls  # FilterRow re-exported: callers import it from here
 from .grid import _schema_of
-from .panel_kit import html, log_failure, num, style
+from .panel_kit import html, log_failure, num, replace_children, style
 
 
 class FilterBuilder(widgets.VBox):
@@ -205,7 +205,7 @@ class FilterBuilder(widgets.VBox):
             box = _cls(widgets.VBox([head, *rows, add]), "mcw-fb-group")
             box.add_button, box.remove_button = add, remove
             boxes.append(box)
-        self.groups_box.children = boxes
+        replace_children(self.groups_box, boxes)  # rows and group boxes no longer shown are closed
         self.add_group_button.disabled = len(self.groups) >= self.max_groups
         self.add_group_button.description = "+ OR group" if self.groups else "+ Add a condition"
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from . import filter_model as fm
+from .panel_kit import replace_children
 
 if TYPE_CHECKING:
     from .filter_builder import FilterBuilder
@@ -101,7 +102,7 @@ class FilterRow(widgets.HBox):
             children.insert(1, _cls(widgets.HTML("and"), "mcw-fb-and"))
         if kind == self.fm.DAYS:
             children.append(_cls(widgets.HTML("days"), "mcw-fb-and"))
-        self.value_box.children = children
+        replace_children(self.value_box, children)  # inputs no longer shown are closed
 
     @staticmethod
     def _choice_inputs(kind: str, values: tuple, known: list[str]) -> list[widgets.Widget]:
@@ -132,7 +133,6 @@ class FilterRow(widgets.HBox):
         return ("Days",) if kind == fm.DAYS else ("Value",)
 
     def _make_inputs(self, prop: str, kind: str, values: tuple) -> list[widgets.Widget]:
-        narrow = widgets.Layout(width="150px")
         if kind == self.fm.NONE:
             return []
         if kind == self.fm.TEXT_ONE:
@@ -141,10 +141,10 @@ class FilterRow(widgets.HBox):
         if kind == self.fm.TEXT_MANY:
             return [widgets.TagsInput(value=list(values[0]), allow_duplicates=False,
                                       layout=widgets.Layout(width="320px"))]
-        if kind in (self.fm.NUMBER_ONE, self.fm.NUMBER_RANGE):
-            return [self._number(prop, v, narrow) for v in values]
+        if kind in (self.fm.NUMBER_ONE, self.fm.NUMBER_RANGE):  # a layout of their own each (a widget, closed with them)
+            return [self._number(prop, v, widgets.Layout(width="150px")) for v in values]
         if kind in (self.fm.DATE_ONE, self.fm.DATE_RANGE):
-            return [widgets.DatePicker(value=v, layout=narrow) for v in values]
+            return [widgets.DatePicker(value=v, layout=widgets.Layout(width="150px")) for v in values]
         if kind == self.fm.DAYS:
             return [widgets.IntText(value=values[0], layout=widgets.Layout(width="90px"))]
         if kind == self.fm.BOOL_ONE:

@@ -80,3 +80,20 @@ def test_replace_children_keeps_what_stays_and_a_shared_layout_untouched():
     assert gone_sharing.comm is None and shared.comm is not None  # still the layout of a shown button
     close_widgets([box])
     assert box.comm is None and keep.comm is None
+
+
+def test_setting_filters_closes_the_rows_they_replace(app):
+    from mcwidgets.widgets.filter_builder import FilterBuilder
+    from mcwidgets.widgets.filter_model import canonical as fm_canonical
+
+    builder = FilterBuilder(app, debounce=0)
+    two = {"filterGroups": [{"filters": [{"propertyName": "country", "operator": "EQ", "value": "NL"},
+                                         {"propertyName": "last_activity_at", "operator": "MORE_THAN_DAYS_AGO",
+                                          "value": 30}]},
+                            {"filters": [{"propertyName": "unsubscribed", "operator": "EQ", "value": True}]}]}
+    flip = iter([two, NL] * 10)
+    assert grows(lambda: setattr(builder, "filter", next(flip)), times=4) == 0
+    assert builder.filter == fm_canonical(two)
+    old = builder.rows[0]
+    builder.filter = NL
+    assert old.comm is None and all(r.comm is not None for r in builder.rows)
