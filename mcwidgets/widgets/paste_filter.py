@@ -35,10 +35,12 @@ class PasteFilter(widgets.VBox):
         self.grid_columns = tuple(grid_columns)  # the columns the grid can show
         self.labels = dict(labels or {})  # column -> its label, for the message
         self.text = widgets.Textarea(placeholder=PLACEHOLDER, description="Filter JSON",
-                                     layout=widgets.Layout(width="100%", height="64px"))
+                                     layout=widgets.Layout(flex="1 1 auto", width="auto", height="64px"))
         self.text.add_class("mcw-paste-text")
         self.apply_button = button("Apply", "mcw-paste-apply", tooltip="Show the contacts this filter or "
                                    "search body selects, with its sort and columns")
+        self.apply_button.layout.flex = "0 0 auto"  # never squeezed by the text box
+        self.apply_button.layout.min_width = "72px"
         self.apply_button.on_click(lambda _b: self.apply())
         self.message = html_widget("mcw-paste-message")
         title = widgets.HTML(Markup('<span class="mcw-section-title">Paste a filter or a HubSpot search body'
