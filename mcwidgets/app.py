@@ -343,6 +343,19 @@ class App:
 
         return savings.least_engaged(self.ctx, wanted)
 
+    def engagement(self):
+        """The account's engagement properties (``domain.engagement.Engagement``)."""
+        from .services import engagement
+
+        return engagement.engagement(self.ctx)
+
+    def not_opened(self, months: int):
+        """The wizard's "not opened in the last ``months`` months" groups and count; None
+        without engagement properties (``services.engagement``)."""
+        from .services import engagement
+
+        return engagement.not_opened(self.ctx, months)
+
     def tier_events(self, *, unacknowledged: bool = False):
         """Tier raises, newest first (``services.tier_events.TierEventRow``)."""
         from .services import tier_events

@@ -19,7 +19,9 @@ Hook for engagement properties (custom properties from an imported CRM export):
 :func:`engagement_levels` takes the names of engagement properties present (ranked
 ascending: fewer opens/clicks, or an older date, is less engaged; unknown first) and
 places them after "unengaged" and before last activity. Each level multiplies the
-filter's groups, so a ranking fits ``MAX_GROUPS`` with one or two such properties.
+filter's groups, so a ranking fits ``MAX_GROUPS`` with one or two such properties (two
+only when the boundary is past the unengaged; ``services.savings`` then retries with
+one fewer). ``domain.engagement`` says which custom properties they are.
 """
 
 from __future__ import annotations
@@ -194,10 +196,13 @@ def engagement_levels(engagement_properties: tuple[str, ...] = (), *, day_proper
     return (UNENGAGED, *custom, LAST_ACTIVITY)
 
 
-def describe_ranking(levels) -> str:
+def describe_ranking(levels, labels: dict[str, str] | None = None) -> str:
+    """The ranking in words; ``labels``: property name -> label, for engagement properties."""
     names = {"unengaged": "hard-bounced or unsubscribed first", "last_activity_at": "then by last activity "
              "(never active first, oldest next)"}
-    return ", ".join(names.get(level.name, f"then by {level.name} (lowest first)") for level in levels)
+    labels = labels or {}
+    return ", ".join(names.get(level.name, f"then by {labels.get(level.name, level.name)} (unknown first, "
+                                           f"then lowest or oldest)") for level in levels)
 
 
 @dataclass

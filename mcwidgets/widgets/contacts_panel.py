@@ -10,6 +10,9 @@
   from the grid's selection, renamed and deleted.
 * The contact record (``contact_record.ContactRecord``), above the grid: a row opened
   with its "Open" button or a click.
+* "Paste a filter or a HubSpot search body" (``paste_filter.PasteFilter``): the pasted
+  filter in the builder and the grid; a body's ``sorts`` and ``properties`` become the
+  grid's sort and columns, and what it ignores is said beside it.
 
 Stable CSS classes: ``mcw-contacts``, ``mcw-views``, ``mcw-view-select``,
 ``mcw-view-name``, ``mcw-view-save``, ``mcw-view-message``, ``mcw-columns``, and
@@ -28,6 +31,7 @@ from .contact_record import ContactRecord
 from .filter_builder import FilterBuilder
 from .grid import DEFAULT_COLUMNS, DEFAULT_SORT, PICKER_LABELS, ContactGrid
 from .list_bar import ListBar
+from .paste_filter import PasteFilter
 from .panel_kit import Markup, error_html, first_line, html, html_widget, log_failure, style
 
 CHOOSE = ""  # the dropdown's "no view" entry
@@ -78,9 +82,11 @@ class ContactsPanel(widgets.VBox):
                                              layout=widgets.Layout(width="70px")), self.columns_input])
         columns.add_class("mcw-columns")
 
+        self.paste = PasteFilter(app, self.show_body, grid_columns=self.grid.all_columns,
+                                 labels=self.grid.picker_labels)
         self.selection_note = html_widget("mcw-selection-note")  # why a selection was opened (savings planner)
         super().__init__([style(), views, widgets.HTML(Markup('<span class="mcw-section-title">Filter</span>')),
-                          self.builder,
+                          self.builder, self.paste,
                           columns, self.selection_note, self.actions.toolbar,
                           self.actions.dialog,  # the dialog opens where the menu is
                           self.lists, self.record, self.grid],
@@ -208,6 +214,23 @@ class ContactsPanel(widgets.VBox):
         self.grid.select_all_matching()
         self.actions.close()
         self.selection_note.value = note or ""
+
+    def show_body(self, filter: dict, sort: str | None, descending: bool | None, columns) -> None:
+        """A pasted filter or search body (``PasteFilter``): its filter in the builder and the
+        grid, its sort and columns when it has them (None keeps the grid's)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        self._applying = True
+        try:
+            self.builder.filter = filter
+            self.view_select.value = CHOOSE
+            self.grid.configure(filter=dict(self.builder.filter), sort=sort, descending=descending,
+                                columns=columns)
+        finally:
+            self._applying = False
+        self.selection_note.value = ""
 
     _name_error = False  # the view message is the "type a name" error: typing a name clears it
 

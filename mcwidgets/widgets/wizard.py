@@ -4,7 +4,11 @@
    update date (shown).
 2. Unengaged contacts - "Hard-bounced contacts" and "Unsubscribed from all email",
    ticked by default, each with the number of marketing, not yet pending contacts it
-   would change. Next or Skip.
+   would change. When the account has engagement properties (``domain.engagement``:
+   a last marketing e-mail open date or an opens count), a third box, unticked by
+   default: "No marketing e-mail opened in the last N months" (N editable, 6 by
+   default) with its count (``app.not_opened``); ticked, its groups join the same
+   one filter. Without them the box is absent. Next or Skip.
 3. Filters & lists - a FilterBuilder and a choice of existing lists. Next or Skip.
 4. Review and update - marketing and non-marketing counts, the tier (and its cost
    when a price table is set) now and after the next update date, from
@@ -18,7 +22,8 @@ every figure comes from the App. Errors from the App appear as messages.
 
 Stable CSS classes: ``mcw-wizard``, ``mcw-wz-step-<n>``, ``mcw-wz-next``,
 ``mcw-wz-back``, ``mcw-wz-skip``, ``mcw-wz-hard-bounced``, ``mcw-wz-unsubscribed``,
-``mcw-wz-count-hard_bounced``/``-unsubscribed``, ``mcw-wz-lists``,
+``mcw-wz-count-hard_bounced``/``-unsubscribed``/``-not_opened``, ``mcw-wz-not-opened``,
+``mcw-wz-not-opened-months``, ``mcw-wz-not-opened-row``, ``mcw-wz-lists``,
 ``mcw-wz-review``, ``mcw-wz-update``, ``mcw-wz-progress``, ``mcw-wz-result``,
 ``mcw-wz-undo``, ``mcw-wz-restart``, ``mcw-wz-message``, ``mcw-wz-refusal``, ``mcw-confirm``.
 """
@@ -31,6 +36,7 @@ from datetime import date
 import ipywidgets as widgets
 import traitlets
 
+from ..domain.engagement import DEFAULT_MONTHS, MAX_MONTHS, not_opened_label
 from ..domain.forecast import AFTER, AT_UPDATE, AT_UPDATE_WITHOUT
 from ..domain.undo import undo_question, undone_phrase
 from ..domain.wizard import (
@@ -171,6 +177,7 @@ class MarketingContactsWizard(widgets.VBox):
             count.add_class(f"mcw-wz-count-{prop}")
             self.checkboxes[prop], self.unengaged_counts[prop] = box, count
             rows.append(widgets.HBox([box, count], layout=widgets.Layout(align_items="center")))
+        rows.append(self._not_opened_row())
         self.unengaged_back = self._button("Back", "mcw-wz-back")
         self.unengaged_skip = self._button("Skip", "mcw-wz-skip", tooltip="Do not set unengaged contacts "
                                            "as non-marketing")
@@ -180,6 +187,46 @@ class MarketingContactsWizard(widgets.VBox):
         self.unengaged_next.on_click(lambda _b: self._leave(2, skip=False))
         return self._page(2, intro, *rows,
                           self._buttons(self.unengaged_back, self.unengaged_skip, self.unengaged_next))
+
+    def _not_opened_row(self) -> widgets.HBox:
+        """The engagement box (hidden until the account's engagement properties are read)."""
+        self.not_opened = None  # services.engagement.NotOpened, read on entering the step
+        self.not_opened_box = widgets.Checkbox(value=False, description=not_opened_label(DEFAULT_MONTHS),
+                                               indent=False, layout=widgets.Layout(width="380px"))
+        self.not_opened_box.add_class("mcw-wz-not-opened")
+        self.not_opened_months = widgets.BoundedIntText(value=DEFAULT_MONTHS, min=1, max=MAX_MONTHS,
+                                                        description="Months", layout=widgets.Layout(width="150px"))
+        self.not_opened_months.add_class("mcw-wz-not-opened-months")
+        self.not_opened_months.observe(lambda _c: self._read_not_opened(), names="value")
+        self.not_opened_count = widgets.HTML("")
+        self.not_opened_count.add_class("mcw-wz-count")
+        self.not_opened_count.add_class("mcw-wz-count-not_opened")
+        row = widgets.HBox([self.not_opened_box, self.not_opened_months, self.not_opened_count],
+                           layout=widgets.Layout(align_items="center", display="none"))
+        row.add_class("mcw-wz-not-opened-row")
+        self.not_opened_row = row
+        return row
+
+    def _read_not_opened(self) -> None:
+        """Offer the engagement box when the account has engagement properties, with its count."""
+        months = self.not_opened_months.value
+        try:
+            found = self.app.not_opened(months) if hasattr(self.app, "not_opened") else None
+        except Exception as e:  # a bad number of months, or the store: a message, never a traceback
+            log_failure("could not count the contacts not opening e-mail", e)
+            self.not_opened = None
+            self.not_opened_count.value = error_html(readable(e))
+            return
+        self.not_opened = found
+        self.not_opened_row.layout.display = None if found is not None else "none"
+        if found is None:
+            self.not_opened_box.value = False
+            self.not_opened_count.value = ""
+            return
+        self.not_opened_box.description = found.label
+        self.counts["not_opened"] = found.count
+        self.not_opened_count.value = html("{} marketing {}", num(found.count, "mcw-wz-count-value"),
+                                           plural(found.count, "contact"))
 
     def _filters_page(self) -> widgets.VBox:
         intro = widgets.HTML('<div class="mcw-wz-text">Select more contacts with a filter, or with existing '
@@ -280,6 +327,7 @@ class MarketingContactsWizard(widgets.VBox):
             self.counts[prop] = n
             self.unengaged_counts[prop].value = html("{} marketing {}", num(n, "mcw-wz-count-value"),
                                                      plural(n, "contact"))
+        self._read_not_opened()
 
     def _enter_filters(self) -> None:
         self.builder.reload_lists()
@@ -310,6 +358,8 @@ class MarketingContactsWizard(widgets.VBox):
         return {
             HARD_BOUNCED: use_unengaged and self.checkboxes[HARD_BOUNCED].value,
             UNSUBSCRIBED: use_unengaged and self.checkboxes[UNSUBSCRIBED].value,
+            "not_opened": (tuple(self.not_opened.groups) if use_unengaged and self.not_opened is not None
+                           and self.not_opened_box.value else ()),
             "filter": self.builder.filter if use_filters and self.builder.filter.get("filterGroups") else None,
             "lists": tuple(self.lists.value) if use_filters else (),
         }
@@ -317,11 +367,15 @@ class MarketingContactsWizard(widgets.VBox):
     def selection_filter(self) -> dict | None:
         """The whole selection as ONE filter (None if nothing is chosen)."""
         c = self.chosen()
-        return wizard_filter(hard_bounced=c[HARD_BOUNCED], unsubscribed=c[UNSUBSCRIBED], filter=c["filter"],
-                             lists=c["lists"])
+        schema = self.app.schema() if c["not_opened"] else None  # its groups name custom properties
+        return wizard_filter(hard_bounced=c[HARD_BOUNCED], unsubscribed=c[UNSUBSCRIBED], not_opened=c["not_opened"],
+                             filter=c["filter"], lists=c["lists"], schema=schema)
 
     def _summary_html(self, chosen: dict) -> Markup:
         items = [html("<li>{}</li>", UNENGAGED_LABELS[p]) for p in (HARD_BOUNCED, UNSUBSCRIBED) if chosen[p]]
+        if chosen["not_opened"]:
+            items.append(html('<li class="mcw-wz-not-opened-item">{} (last open before {})</li>',
+                              self.not_opened.label, day(self.not_opened.cutoff)))
         if chosen["filter"]:
             items.append(html('<li>Filter: <span class="mcw-wz-filter-text">{}</span></li>',
                               self.builder.describe(chosen["filter"])))
@@ -462,6 +516,8 @@ class MarketingContactsWizard(widgets.VBox):
         """Back to the first step, with the default choices."""
         for box in self.checkboxes.values():
             box.value = True
+        self.not_opened_box.value = False
+        self.not_opened_months.value = DEFAULT_MONTHS
         self.builder.clear()
         self.lists.value = ()
         self.skipped = {2: False, 3: False}

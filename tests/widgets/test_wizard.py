@@ -104,7 +104,7 @@ def test_skip_and_back(app, people):
     assert not w.skipped[2]
     w.filters_skip.click()
     assert w.step == 4 and w.skipped[3]
-    assert w.chosen() == {"hard_bounced": True, "unsubscribed": True, "filter": None, "lists": ()}
+    assert w.chosen() == {"hard_bounced": True, "unsubscribed": True, "not_opened": (), "filter": None, "lists": ()}
     w.review_back.click()
     assert w.step == 3
     w.filters_back.click()
