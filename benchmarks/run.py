@@ -1156,6 +1156,13 @@ def run_engine(engine: str, url: str, args, work: Path, db_url_for, csv_path: Pa
     try:
         if "demo" in parts:
             b.demo_load()
+        elif args.keep_contacts:
+            n = b.raw.read("SELECT count(*) FROM contacts")[0][0]
+            b.raw.end_read()
+            if n != args.contacts:
+                raise SystemExit(f"--keep-contacts: the store holds {n:,} contacts, not {args.contacts:,}")
+            log(f"{engine}: using the {n:,} contacts already in the store (--keep-contacts)")
+            EXTRA.append(f"contacts: the {n:,} already in the store (--keep-contacts), not loaded by this run")
         else:
             log(f"{engine}: demo load of {args.contacts:,} contacts (the demo part is not selected: no raw side)")
             dt, _ = timed(partial(b.app.demo, contacts=args.contacts, seed=SEED))
@@ -1188,6 +1195,9 @@ def main() -> None:
     ap.add_argument("--pg-url", help="an existing PostgreSQL database to use (its contacts are REPLACED)")
     ap.add_argument("--parts", default=os.environ.get("MCW_BENCH_PARTS", ",".join(PARTS)),
                     help=f"comma-separated parts to run (default all; env MCW_BENCH_PARTS): {', '.join(PARTS)}")
+    ap.add_argument("--keep-contacts", action="store_true",
+                    help="with --pg-url and without the demo part: use the contacts already in the store "
+                         "(it must hold --contacts of them), e.g. the 10,000,000 of benchmarks/scale_demo.py")
     ap.add_argument("--child-memory", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_memory:
