@@ -69,7 +69,7 @@ def test_a_failure_leaves_a_whole_page_screenshot_of_every_tab(admin_dashboard, 
     paths = conftest.failure_screenshots(item)
     mine = [p for p in paths if p.name.startswith("test_probe_chromium_-")]
     assert [p.name for p in mine] == [f"test_probe_chromium_-{i}-{slug}.png" for i, slug in enumerate(
-        ("overview", "contacts", "manage-marketing-contacts", "workflows", "activity", "settings"))]
+        ("overview", "contacts", "import", "manage-marketing-contacts", "workflows", "activity", "settings"))]
     viewport = admin_dashboard.page.viewport_size
     sizes = {p.name.split("-", 2)[-1]: png_size(p) for p in mine}
     assert all(w == viewport["width"] for w, _ in sizes.values()), sizes
