@@ -59,10 +59,11 @@ def target(args) -> dict:
     return target
 
 
-def print_search_notes(filter) -> None:
-    """On stderr, what a HubSpot search body given as a filter asked for that is ignored."""
+def print_search_notes(filter, schema=None) -> None:
+    """On stderr, what a HubSpot search body given as a filter asked for that is ignored.
+    ``schema``: the account's (``App.schema()``), so custom properties are known."""
     if isinstance(filter, dict):
-        for note in parse_search_body(filter).notes:
+        for note in parse_search_body(filter, schema).notes:
             print(note, file=sys.stderr)
 
 

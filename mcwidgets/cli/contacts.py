@@ -66,7 +66,7 @@ def cmd_set_status(app: App, args) -> int:
 
 def cmd_count(app: App, args) -> int:
     r = app.count_described(**target(args))
-    print_search_notes(args.filter)
+    print_search_notes(args.filter, app.schema())
     if args.json:
         print(json.dumps({"count": r.count, "description": r.description}, indent=2))
     else:

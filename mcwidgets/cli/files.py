@@ -100,7 +100,7 @@ def _print_import(r) -> None:
 
 def cmd_export(app: App, args) -> int:
     if args.selection is not None:
-        print_search_notes(args.selection.filter)
+        print_search_notes(args.selection.filter, app.schema())
     if args.output in (None, "-"):
         n = app.export_csv(sys.stdout, args.selection)
         print(f"exported {n:,} contacts", file=sys.stderr)

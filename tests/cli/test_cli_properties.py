@@ -36,3 +36,16 @@ def test_properties_create_list_rename_delete(cli):
     code, _, err = cli("count", "--filter", json.dumps({"filterGroups": [{"filters": [
         {"propertyName": "level", "operator": "HAS_PROPERTY"}]}]}))
     assert code == 1 and "unknown property 'level'" in err
+
+
+def test_count_and_export_filter_on_a_custom_property(cli, tmp_path):
+    """``count`` and ``export --filter`` read a filter (or search body) naming a custom property."""
+    assert cli("properties", "create", "employees", "--type", "number", "--as", "admin")[0] == 0
+    flt = {"filterGroups": [{"filters": [{"propertyName": "employees", "operator": "HAS_PROPERTY"}]}]}
+    code, out, err = cli("count", "--filter", json.dumps(flt))
+    assert code == 0, err
+    assert out.splitlines()[0] == "0" and "Employees" in out
+    body = dict(flt, limit=10, properties=["email", "employees"])
+    code, out, err = cli("export", "--filter", json.dumps(body))
+    assert code == 0, err
+    assert out.splitlines()[0].split(",")[-1] == "Employees" and "limit" in err
