@@ -211,7 +211,7 @@ class ContactsPanel(widgets.VBox):
                                 columns=columns)
         finally:
             self._applying = False
-        self.grid.select_all_matching()
+        self.grid.select_all_matching(when_counted=True)  # the count may still be on its way
         self.actions.close()
         self.selection_note.value = note or ""
 

@@ -369,6 +369,7 @@ class ContactGrid(anywidget.AnyWidget):
 
     # ---- the count, in the background ------------------------------------------------
     _counting_key: str | None = None
+    _select_all_on_count: str | None = None  # the filter key whose count, when in, selects all
 
     def _start_count(self, key: str) -> None:
         self._count_generation += 1
@@ -393,6 +394,11 @@ class ContactGrid(anywidget.AnyWidget):
             with self.hold_sync(), self._silenced():
                 self.total, self.page_count = n, max(1, -(-n // self.page_size))
                 self.counting = False
+                if self._select_all_on_count == key:  # asked for while the count ran
+                    self._select_all_on_count = None
+                    self._ids.clear()
+                    self._excluded.clear()
+                    self.all_matching = True
                 self._show_selection()
 
     def expect_filter(self) -> None:
@@ -477,12 +483,16 @@ class ContactGrid(anywidget.AnyWidget):
         """The heading checkbox: every row of this page, or none."""
         self.checked = self.page_ids if on else []
 
-    def select_all_matching(self) -> None:
-        """Select every contact matching the filter (refused until its count is in)."""
+    def select_all_matching(self, *, when_counted: bool = False) -> None:
+        """Select every contact matching the filter (refused until its count is in;
+        ``when_counted``: then done when the count of the filter shown arrives, unless
+        the filter or the selection changes first)."""
         with self._lock:
             if self.counting:
                 with self._silenced():
                     self.all_matching = False
+                if when_counted:
+                    self._select_all_on_count = self._filter_key()
                 return
             self._ids.clear()
             self._excluded.clear()
@@ -495,6 +505,7 @@ class ContactGrid(anywidget.AnyWidget):
             self._reset_selection()
 
     def _reset_selection(self) -> None:
+        self._select_all_on_count = None
         self._ids.clear()
         self._excluded.clear()
         with self._silenced():

@@ -237,3 +237,34 @@ def test_the_forecast_shows_progress_while_it_runs(app):
     grid.select_all_matching()
     acts.open(SET_NON_MARKETING)
     assert len(seen) == 1 and FORECASTING in seen[0] and acts.progress.value == "" and acts.expected == 60
+
+
+def test_select_all_asked_for_while_counting_is_done_when_the_count_arrives(app):
+    """The savings planner opens its filter with every match selected: the selection
+    waits for the count instead of being dropped."""
+    runner = Deferred()
+    grid = ContactGrid(app, filter=NL, background=runner)
+    runner.run()
+    grid.filter = BE
+    grid.select_all_matching()  # a click while counting: refused, as before
+    grid.select_all_matching(when_counted=True)
+    assert grid.counting and not grid.all_matching and grid.selected_count == 0
+    runner.run()
+    assert grid.all_matching and grid.selected_count == 7
+    # a new filter before the count arrives drops the request
+    grid.filter = NL
+    grid.select_all_matching(when_counted=True)
+    grid.filter = BE
+    runner.run(0)
+    runner.run(0)
+    assert not grid.all_matching and grid.selected_count == 0
+
+
+def test_the_planner_selection_survives_a_background_count(app, tmp_path):
+    panel = ContactsPanel(app, debounce=600, export_dir=tmp_path)
+    runner = Deferred()
+    panel.grid._background = runner  # the panel's counts run when the test says
+    panel.show_selection(BE, note="why")
+    assert panel.grid.counting and len(runner.jobs) == 1
+    runner.run()
+    assert panel.grid.all_matching and panel.grid.selected_count == 7
