@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from typing import Callable
 
 import ipywidgets as widgets
@@ -189,5 +190,8 @@ def dashboard_from_env(environ=None, wait=wait_for_page) -> widgets.Widget:
             wait()
         except Exception as e:  # no request info: still show the dashboard, refreshed
             log_failure("waiting for the page failed", e)
+        started = time.perf_counter()
         dashboard.refresh()
+        print(f"mcwidgets: preheated dashboard refreshed for its page in {time.perf_counter() - started:.2f} s",
+              file=sys.__stderr__, flush=True)
     return dashboard
