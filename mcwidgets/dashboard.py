@@ -11,6 +11,8 @@ use it to resize to their now visible container).
 from __future__ import annotations
 
 import os
+import sys
+import time
 from typing import Callable
 
 import ipywidgets as widgets
@@ -27,6 +29,7 @@ from .widgets.panel_kit import day, error_html, first_line, html, log_failure, s
 
 ENV_DATABASE_URL = "MCWIDGETS_DATABASE_URL"
 ENV_NOW = "MCWIDGETS_NOW"
+ENV_VOILA_PREHEAT = "VOILA_PREHEAT"  # "True" in a kernel of Voila's preheated pool
 
 TabFactory = Callable[[App], widgets.Widget]
 
@@ -127,6 +130,19 @@ class Dashboard(widgets.VBox):
         if callable(on_show):
             on_show()
 
+    def refresh(self) -> None:
+        """Re-read everything shown: the header and every tab built so far (``status()``
+        applies due rollovers first). Used when a preheated kernel's page is opened."""
+        try:
+            self.app.status()
+        except Exception as e:
+            log_failure("dashboard refresh failed", e)
+        self._refresh_header()
+        for panel in self.panels.values():
+            safe_refresh = getattr(panel, "safe_refresh", None)
+            if callable(safe_refresh):
+                safe_refresh()
+
     def select(self, title: str) -> widgets.Widget:
         """Select a tab by its title (builds it if needed) and return its panel."""
         index = [t for t, _ in self.tab_specs].index(title)
@@ -138,19 +154,44 @@ def build_dashboard(app: App, tabs: list[tuple[str, TabFactory]] | None = None) 
     return Dashboard(app, tabs)
 
 
-def dashboard_from_env(environ=None) -> widgets.Widget:
+def wait_for_page() -> None:
+    """In a preheated Voila kernel: block until a page takes this kernel (Voila then
+    sends the page's request over its ``voila/query`` websocket)."""
+    from voila.utils import wait_for_request
+
+    wait_for_request()
+
+
+def dashboard_from_env(environ=None, wait=wait_for_page) -> widgets.Widget:
     """The dashboard of the store named by ``MCWIDGETS_DATABASE_URL``, acting as
     ``MCWIDGETS_USER``, at ``MCWIDGETS_NOW`` if set (else the real clock).
 
     Due rollovers are applied first (``status()`` does). Errors become a message on
     the page, never a traceback.
+
+    In a preheated kernel (``VOILA_PREHEAT=True``, ``mcwidgets serve --preheat``) the
+    dashboard is built at once, then ``wait()`` blocks until a page takes the kernel,
+    and the dashboard re-reads its figures before it is shown: never stale.
     """
     env = os.environ if environ is None else environ
     try:
         app = App.open(env.get(ENV_DATABASE_URL) or None, now=env.get(ENV_NOW) or None,
                        user=env.get(ENV_USER) or None, create=False)  # serve made it
         app.status()
-        return build_dashboard(app)
+        dashboard = build_dashboard(app)
     except Exception as e:
         log_failure("the dashboard could not be opened", e)
         return widgets.HTML(error_html(f"The dashboard could not be opened: {first_line(e)}"))
+    if env.get(ENV_VOILA_PREHEAT) == "True":
+        # on the server's log (the kernel's own stderr): when a page would find it ready
+        print(f"mcwidgets: preheated dashboard ready in kernel {env.get('VOILA_KERNEL_ID', '?')}, "
+              "waiting for a page", file=sys.__stderr__, flush=True)
+        try:
+            wait()
+        except Exception as e:  # no request info: still show the dashboard, refreshed
+            log_failure("waiting for the page failed", e)
+        started = time.perf_counter()
+        dashboard.refresh()
+        print(f"mcwidgets: preheated dashboard refreshed for its page in {time.perf_counter() - started:.2f} s",
+              file=sys.__stderr__, flush=True)
+    return dashboard

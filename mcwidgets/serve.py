@@ -59,6 +59,10 @@ VOILA_SETTINGS: dict[str, object] = {
     "MappingKernelManager.cull_connected": False,
 }
 DEFAULT_MAX_KERNELS = 4
+# Preheated kernels (--preheat N): N kernels per notebook that have already built the
+# dashboard wait for the next pages; the dashboard re-reads its figures when a page takes
+# one (dashboard.dashboard_from_env). They count against --max-kernels and are never culled.
+DEFAULT_PREHEAT = 1
 # Names a browser may use in the Host header besides 127.0.0.1 (any loopback address is
 # accepted) and localhost: more with --allow-host. Anything else gets 403, which defeats
 # DNS rebinding; websockets must also come from the page's own origin (Origin == Host).
@@ -147,12 +151,22 @@ def allowed_hosts(names=()) -> list[str]:
     return hosts
 
 
-def voila_settings(*, max_kernels: int = DEFAULT_MAX_KERNELS, allow_hosts=()) -> dict[str, object]:
-    """VOILA_SETTINGS plus the per-start ones: the kernel cap and the accepted hosts."""
+def voila_settings(*, max_kernels: int = DEFAULT_MAX_KERNELS, allow_hosts=(),
+                   preheat: int = 0) -> dict[str, object]:
+    """VOILA_SETTINGS plus the per-start ones: the kernel cap, the pool of preheated
+    kernels and the accepted hosts."""
     if max_kernels < 1:
         raise ValidationError(f"--max-kernels must be at least 1 (got {max_kernels})")
+    if preheat < 0:
+        raise ValidationError(f"--preheat must be 0 (off) or more (got {preheat})")
+    if preheat > max_kernels:
+        raise ValidationError(f"--preheat {preheat} is more than --max-kernels {max_kernels}: "
+                              "preheated kernels count against the cap")
+    pool = {"VoilaConfiguration.preheat_kernel": True, "VoilaConfiguration.default_pool_size": preheat} \
+        if preheat > 0 else {}
     return {
         **VOILA_SETTINGS,
+        **pool,
         "CappedKernelManager.max_kernels": max_kernels,
         # Voila itself sets allow_remote_access=True (any Host); these settings are
         # applied after its own, so the Host check of Jupyter server is back on.
@@ -164,11 +178,11 @@ def voila_settings(*, max_kernels: int = DEFAULT_MAX_KERNELS, allow_hosts=()) ->
 
 def plan(app: App, *, port: int = DEFAULT_PORT, user: str | None = None, now=None, token: bool = False,
          demo_contacts: int = DEMO_CONTACTS, max_kernels: int = DEFAULT_MAX_KERNELS, allow_hosts=(),
-         say=print) -> ServePlan:
+         preheat: int = DEFAULT_PREHEAT, say=print) -> ServePlan:
     """Prepare the store and build the Voila command, without starting it."""
     if not 0 < port < 65536:
         raise ValidationError(f"bad port {port} (1-65535)")
-    settings = voila_settings(max_kernels=max_kernels, allow_hosts=allow_hosts)
+    settings = voila_settings(max_kernels=max_kernels, allow_hosts=allow_hosts, preheat=preheat)
     require_kernel()  # before creating data or announcing a URL: no kernel, no dashboard
     demo = ensure_data(app, demo_contacts, say=say)
     name = resolve_user(app, user)

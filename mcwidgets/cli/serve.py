@@ -22,6 +22,9 @@ def add_serve(sub, as_user) -> None:
                     "By default only 127.0.0.1 and localhost are accepted")
     sv.add_argument("--max-kernels", type=count_arg, default=4, metavar="N",
                     help="at most N dashboard pages (kernels) open at once (default 4)")
+    sv.add_argument("--preheat", type=count_arg, default=None, metavar="N",
+                    help="keep N kernels that have already built the dashboard ready for the next pages "
+                    "(they count against --max-kernels; default 1, 0: off)")
     sv.set_defaults(handler=cmd_serve)
 
 
@@ -33,7 +36,8 @@ def cmd_serve(app: App, args) -> int:
 
     p = serve.plan(app, port=args.port, user=args.as_user, now=args.now, token=args.token,
                    demo_contacts=args.demo_contacts, max_kernels=args.max_kernels,
-                   allow_hosts=args.allow_hosts, say=say)
+                   allow_hosts=args.allow_hosts, say=say,
+                   preheat=serve.DEFAULT_PREHEAT if args.preheat is None else args.preheat)
     if p.demo is not None:
         say(f"demo database ready: {p.demo.contacts:,} contacts")
     if args.dry_run:

@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from mcwidgets import serve
 from mcwidgets.app import App
@@ -137,3 +138,34 @@ def test_bad_allow_host_and_max_kernels_are_one_line_errors(ctx, sqlite_url, cap
                         (("--max-kernels", "0"), "at least 1")):
         code, _, err = dry_run(capsys, sqlite_url, *args)
         assert code == 1 and words in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_preheated_kernels_by_default_and_preheat_n(ctx, sqlite_url, capsys):
+    code, plan, err = dry_run(capsys, sqlite_url)
+    assert code == 0, err
+    assert "--VoilaConfiguration.preheat_kernel=True" in plan["argv"]
+    assert f"--VoilaConfiguration.default_pool_size={serve.DEFAULT_PREHEAT}" in plan["argv"]
+    assert serve.DEFAULT_PREHEAT == 1
+    # the pool is Voila's, on the capped manager (which keeps it under --max-kernels)
+    assert "--VoilaConfiguration.multi_kernel_manager_class=mcwidgets.serve_kernels.CappedKernelManager" in plan["argv"]
+    # the user and the clock reach pooled kernels as they reach the others: Voila's environment
+    assert plan["env"] == {"MCWIDGETS_USER": "admin", "MCWIDGETS_NOW": NOW}
+    code, plan, err = dry_run(capsys, sqlite_url, "--preheat", "3", "--max-kernels", "3")
+    assert code == 0, err
+    assert "--VoilaConfiguration.default_pool_size=3" in plan["argv"]
+
+
+def test_preheat_0_turns_the_pool_off(ctx, sqlite_url, capsys):
+    code, plan, err = dry_run(capsys, sqlite_url, "--preheat", "0")
+    assert code == 0, err
+    assert not any("preheat" in a or "pool_size" in a for a in plan["argv"])
+
+
+def test_bad_preheat_is_a_one_line_error(ctx, sqlite_url, capsys):
+    for args, words in ((("--preheat", "5"), "--preheat 5 is more than --max-kernels 4"),
+                        (("--preheat", "2", "--max-kernels", "1"), "count against the cap")):
+        code, _, err = dry_run(capsys, sqlite_url, *args)
+        assert code == 1 and words in err and len(err.strip().splitlines()) == 1, err
+    with pytest.raises(SystemExit):  # argparse: its usage, then one error line
+        dry_run(capsys, sqlite_url, "--preheat", "-1")
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith("argument --preheat: '-1' is negative")

@@ -160,6 +160,38 @@ def test_dashboard_from_env(db_url):
     dash.app.close()
 
 
+def test_a_preheated_dashboard_waits_for_its_page_and_shows_fresh_figures(db_url):
+    """Voila's pool (serve --preheat) runs the notebook before any page asks for it: the
+    dashboard is built, waits for the page, then re-reads what changed meanwhile."""
+    env = {"MCWIDGETS_DATABASE_URL": db_url, "MCWIDGETS_USER": "admin", "MCWIDGETS_NOW": "2026-11-26T12:00:00+00:00",
+           "VOILA_PREHEAT": "True"}
+    cli_app = App.open(db_url, now=env["MCWIDGETS_NOW"])
+    cli_app.add_user("admin")
+    cli_app = App.open(db_url, now=env["MCWIDGETS_NOW"], user="admin")
+    make(cli_app, 2, 3)
+    seen = []
+
+    def page_opens():  # meanwhile, another process (the CLI) changes the store
+        seen.append("waited")
+        cli_app.set_marketing(all_contacts=True)
+        cli_app.configure_account(name="Renamed while preheated")
+
+    dash = dashboard_from_env(env, wait=page_opens)
+    assert seen == ["waited"]
+    assert shown(dash.panels["Overview"], "count-marketing") == 5 == cli_app.status().marketing
+    assert "Renamed while preheated" in dash.header.value
+    dash.app.close()
+    cli_app.close()
+
+
+def test_a_dashboard_that_is_not_preheated_does_not_wait(db_url):
+    env = {"MCWIDGETS_DATABASE_URL": db_url, "MCWIDGETS_USER": "admin", "VOILA_PREHEAT": "False"}
+    App.open(db_url, now="2026-11-26T12:00:00+00:00").add_user("admin")
+    dash = dashboard_from_env(env, wait=lambda: pytest.fail("a normal kernel must not wait"))
+    assert "mcw-dashboard" in dash._dom_classes
+    dash.app.close()
+
+
 def test_dashboard_from_env_with_a_bad_database_shows_a_message(capsys):
     w = dashboard_from_env({"MCWIDGETS_DATABASE_URL": "nosuchdriver://x/y", "MCWIDGETS_USER": "admin"})
     assert isinstance(w, widgets.HTML) and "could not be opened" in w.value and "Traceback" not in w.value
