@@ -40,6 +40,10 @@ def serving(db_url: str, folder, user: str | None, *, command=MCWIDGETS, extra=(
     """`mcwidgets serve [--as user]` on a free port; stopped with its process group.
     ``command`` runs mcwidgets (another venv's console script, say)."""
     port = free_port()
+    if command == MCWIDGETS and "--preheat" not in extra:
+        # These servers test the dashboard, not its start-up: no pooled kernel building a
+        # second dashboard beside the test's (test_serve_preheat and the fresh venv keep the default).
+        extra = ("--preheat", "0", *extra)
     argv = serve_argv(db_url, port, *(["--as", user] if user else []), *extra, command=command)
     with started(argv, port, folder, folder / f"serve-{user}-{port}.log", env=env):
         yield f"http://127.0.0.1:{port}/"
@@ -60,7 +64,7 @@ def server(tmp_path_factory):
     app.close()
 
     port = free_port()
-    with started(serve_argv(db_url, port), port, folder, folder / "serve.log") as proc:
+    with started(serve_argv(db_url, port, "--preheat", "0"), port, folder, folder / "serve.log") as proc:
         yield {"url": f"http://127.0.0.1:{port}/", "db_url": db_url, "log": folder / "serve.log", "proc": proc}
 
 
