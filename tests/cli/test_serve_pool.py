@@ -5,6 +5,7 @@ CappedKernelManager; only the kernel processes are stand-ins (no kernel is launc
 from __future__ import annotations
 
 import asyncio
+import threading
 import types
 import uuid
 
@@ -17,6 +18,24 @@ from voila.voila_kernel_manager import voila_kernel_manager_factory
 from mcwidgets.serve_kernels import CappedKernelManager
 
 NB = "dashboard.ipynb"
+
+
+def run(coro_fn) -> None:
+    """``asyncio.run(coro_fn())`` on a thread of its own: Playwright's sync API (the browser
+    tests, in the same session) keeps an event loop running in the main thread."""
+    failure: list[BaseException] = []
+
+    def target():
+        try:
+            asyncio.run(coro_fn())
+        except BaseException as e:  # re-raised in the test's thread
+            failure.append(e)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 class FakeVoila(Configurable):
@@ -104,7 +123,7 @@ def test_the_pool_fills_only_the_places_left_under_the_cap(manager):
         await km.shutdown_all()  # stopping: no refill while the kernels go
         assert len(km._kernels) == 0 and km.places_taken() == 0
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_a_page_over_the_cap_with_an_empty_pool_gets_the_sentence(manager):
@@ -121,7 +140,7 @@ def test_a_page_over_the_cap_with_an_empty_pool_gets_the_sentence(manager):
         assert refused.value.status_code == 503 and "too many pages (1 at most)" in refused.value.reason
         await km.shutdown_all()
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_pooled_kernels_are_not_culled(manager, monkeypatch):
@@ -142,4 +161,4 @@ def test_pooled_kernels_are_not_culled(manager, monkeypatch):
         assert culled == [page]
         await km.shutdown_all()
 
-    asyncio.run(scenario())
+    run(scenario)
