@@ -35,6 +35,15 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+def with_app(db_url, fn):
+    """``fn(app)`` on an App acting as admin at the tests' clock, closed afterwards."""
+    app = App.open(db_url, now=NOW, user="admin")
+    try:
+        return fn(app)
+    finally:
+        app.close()
+
+
 @contextlib.contextmanager
 def serving(db_url: str, folder, user: str | None, *, command=MCWIDGETS, extra=(), env=None):
     """`mcwidgets serve [--as user]` on a free port; stopped with its process group.

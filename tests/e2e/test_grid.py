@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mcwidgets.app import App
-from tests.e2e.conftest import ARTIFACTS, NOW, XSS_NAMES, open_dashboard, serving
+from tests.e2e.conftest import ARTIFACTS, NOW, XSS_NAMES, open_dashboard, serving, with_app
 
 pytestmark = pytest.mark.e2e
 
@@ -43,14 +43,6 @@ def admin_server(grid_db):
 def bob_server(grid_db):
     with serving(grid_db["url"], grid_db["folder"], "bob") as url:
         yield url
-
-
-def with_app(db_url, fn):
-    app = App.open(db_url, now=NOW, user="admin")
-    try:
-        return fn(app)
-    finally:
-        app.close()
 
 
 def shot(page, name: str):

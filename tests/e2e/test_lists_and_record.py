@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from mcwidgets.app import App
-from tests.e2e.conftest import ARTIFACTS, NOW, open_dashboard, serving
+from tests.e2e.conftest import ARTIFACTS, NOW, open_dashboard, serving, with_app
 
 pytestmark = pytest.mark.e2e
 
@@ -46,14 +46,6 @@ class Patient:
         context = self.browser.new_context(**kw)
         context.set_default_navigation_timeout(120_000)
         return context
-
-
-def with_app(db_url, fn):
-    app = App.open(db_url, now=NOW, user="admin")
-    try:
-        return fn(app)
-    finally:
-        app.close()
 
 
 def shot(page, name: str) -> None:

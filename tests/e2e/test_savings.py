@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from mcwidgets.app import App
-from tests.e2e.conftest import ARTIFACTS, NOW, Dashboard, serving
+from tests.e2e.conftest import ARTIFACTS, NOW, Dashboard, serving, with_app
 from tests.support.voila import only_local
 
 pytestmark = pytest.mark.e2e
@@ -50,14 +50,6 @@ def open_dashboard(browser, url: str) -> Dashboard:
     d.response = page.goto(url)
     page.wait_for_selector(".mcw-overview .mcw-savings-plan", timeout=90_000)
     return d
-
-
-def with_app(db_url, fn):
-    app = App.open(db_url, now=NOW, user="admin")
-    try:
-        return fn(app)
-    finally:
-        app.close()
 
 
 def test_the_planner_opens_the_grid_with_its_selection_and_count(browser, admin_server, savings_db):
