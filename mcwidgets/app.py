@@ -331,11 +331,12 @@ class App:
     def tier_choices(self, edition: str | None = None) -> list[int]:
         return account.tier_choices(self.ctx, edition)
 
-    def savings_plan(self, projected: int | None = None):
-        """The savings planner: next lower tier, contacts to remove, saving (``domain.savings.SavingsPlan``)."""
+    def savings_plan(self, projected: int | None = None, report: usage.StatusReport | None = None):
+        """The savings planner: next lower tier, contacts to remove, saving (``domain.savings.SavingsPlan``).
+        ``report``: a status just read, whose counts are used instead of counting again."""
         from .services import savings
 
-        return savings.plan(self.ctx, projected)
+        return savings.plan(self.ctx, projected, report)
 
     def least_engaged(self, wanted: int):
         """The ``wanted`` least-engaged marketing contacts as a filter, for review (``services.savings``)."""

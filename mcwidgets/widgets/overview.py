@@ -78,7 +78,7 @@ class OverviewPanel(Refreshing, widgets.VBox):
         self.show_held()
         self.chart = UsageChart(app, width=chart_width, subscribe=False, report=report)
         self.savings = SavingsPanel(app)  # the dashboard sets its on_open (the Contacts tab)
-        self.savings.safe_refresh()
+        self.savings.safe_refresh(report)  # the counts just read, not read again
         super().__init__([style(), self.message, self.tier_box, self.alerts, self.held, row, self.savings, self.chart],
                          layout=widgets.Layout(padding="4px 2px"))
         self.add_class("mcw-root")
@@ -91,7 +91,7 @@ class OverviewPanel(Refreshing, widgets.VBox):
         report = self.app.status()
         self.show(report)
         self.show_held()
-        self.savings.safe_refresh()
+        self.savings.safe_refresh(report)
         self.chart.refresh(report)
 
     def show_held(self) -> None:

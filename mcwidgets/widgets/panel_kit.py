@@ -225,9 +225,9 @@ class Refreshing:
     def refresh(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def safe_refresh(self) -> bool:
+    def safe_refresh(self, *args) -> bool:
         try:
-            self.refresh()
+            self.refresh(*args)
         except Exception as e:
             log_failure(f"{type(self).__name__} refresh failed", e)
             self.message.value = error_html(f"{self.refresh_failure}: {readable(e)}")

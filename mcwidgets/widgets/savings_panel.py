@@ -114,8 +114,9 @@ class SavingsPanel(Refreshing, widgets.VBox):
 
     clear_on_refresh = False  # the "opened" note stays until the plan is read again on purpose
 
-    def refresh(self) -> None:
-        self.show_plan(self.app.savings_plan(self.projected))
+    def refresh(self, report=None) -> None:
+        """Read the plan again; ``report``: the status just read (its counts are not read twice)."""
+        self.show_plan(self.app.savings_plan(self.projected, report))
 
     def show_after_update(self, projected: int | None, hold: str | None = None) -> None:
         """The wizard's review: the plan with ``projected`` contacts at the update date

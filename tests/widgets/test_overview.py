@@ -267,3 +267,19 @@ def test_no_empty_box_under_the_usage_alert_after_an_action(app):
     assert panel.held.value == "" and panel.held.layout.display == "none"
     assert panel.message.value == "" and panel.message.layout.display == "none"
     assert panel.alerts.layout.display != "none"  # the usage line itself stays
+
+
+def test_a_refresh_reads_the_status_counts_once(app, monkeypatch):
+    """The cards and the savings planner share one read of the status counts."""
+    from mcwidgets.store import queries
+
+    make(app, 3, 2)
+    counted = []
+    real = queries.status_counts
+    monkeypatch.setattr(queries, "status_counts", lambda *a, **k: counted.append(1) or real(*a, **k))
+    panel = OverviewPanel(app)
+    assert len(counted) == 1
+    counted.clear()
+    app.create_contact("late@example.com", status="marketing")  # the panel refreshes
+    assert len(counted) == 1
+    assert panel.savings.plan.marketing == 4 == shown(panel, "count-marketing")
