@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import sys
 import time
+from functools import partial
 from typing import Callable
 
 import ipywidgets as widgets
 
 from .app import ENV_USER, App
+from .widgets.background import in_background
 from .widgets.contacts_panel import ContactsPanel
 from .widgets.import_panel import ImportPanel
 from .widgets.overview import OverviewPanel
@@ -45,7 +47,7 @@ def placeholder(text: str) -> TabFactory:
 
 # The registry: (tab title, factory). Replace a placeholder with the real panel class.
 TABS: list[tuple[str, TabFactory]] = [
-    ("Overview", OverviewPanel),
+    ("Overview", partial(OverviewPanel, background=in_background)),  # refreshes off the kernel's loop
     ("Contacts", ContactsPanel),
     ("Import", ImportPanel),
     ("Manage marketing contacts", MarketingContactsWizard),

@@ -91,7 +91,7 @@ def test_panel_reports_a_failing_refresh_without_breaking_the_action(app, monkey
     def broken(*a, **k):
         raise RuntimeError("database <gone>")
 
-    monkeypatch.setattr(panel.chart, "refresh", broken)
+    monkeypatch.setattr(panel.chart, "build_figure", broken)
     app.set_non_marketing(mk)  # the action itself succeeds
     assert "Could not refresh" in panel.message.value and "&lt;gone&gt;" in panel.message.value
 
