@@ -50,7 +50,7 @@ class ContactsPanel(widgets.VBox):
         self._applying = False  # loading a view: the builder's echo must not reload the grid
 
         self.grid = ContactGrid(app, background=in_background)  # rows at once, the count when it is in
-        self.builder = FilterBuilder(app, debounce=debounce)
+        self.builder = FilterBuilder(app, debounce=debounce, background=in_background)  # countries off the loop
         self.actions = BulkActions(app, self.grid, export_dir=export_dir)
         self.lists = ListBar(app, self.grid, self.builder)  # lists from the selection or the filter
         self.record = ContactRecord(app)  # a row opened from the grid

@@ -27,8 +27,10 @@ import traitlets
 
 from ..domain.filters import MAX_FILTERS_PER_GROUP, MAX_GROUPS, describe_filter
 from . import filter_model as fm
+from .background import Runner, inline
 from .filter_row import FilterRow, _cls  # FilterRow re-exported: callers import it from here
 from .grid import _schema_of
+from .known_values import known_values_of
 from .panel_kit import html, log_failure, num, replace_children, style
 
 
@@ -46,8 +48,10 @@ class FilterBuilder(widgets.VBox):
     count = traitlets.Int(None, allow_none=True)  # contacts matching ``filter``; None while counting
 
     def __init__(self, app, value: dict | None = None, *, debounce: float = 0.3,
-                 empty_text: str | None = None, max_groups: int = MAX_GROUPS):
+                 empty_text: str | None = None, max_groups: int = MAX_GROUPS, background: Runner | None = None):
         self.app = app
+        # the countries offered are read once per App with this runner (``known_values``)
+        self._background: Runner = background or inline
         # The property list and operators offer the account's custom properties too.
         self.fm = fm.Model(_schema_of(app))
         self.debounce = debounce
@@ -55,7 +59,6 @@ class FilterBuilder(widgets.VBox):
         self.max_groups = max_groups
         self.groups: list[list[FilterRow]] = []
         self._list_names: list[str] | None = None
-        self._known_values: dict[str, list[str]] = {}  # choice property -> the values present
         self._tz: str | None = None
         self._loading = False
         self._timer: threading.Timer | None = None
@@ -96,21 +99,29 @@ class FilterBuilder(widgets.VBox):
         return self._list_names
 
     def reload_lists(self) -> None:
-        """Read the lists (and the known values of choice properties) again when next needed."""
+        """Read the lists again when next needed (the known values of choice properties are
+        kept per App until the data changes: ``widgets.known_values``)."""
         self._list_names = None
-        self._known_values = {}
 
     def known_values(self, prop: str) -> list[str]:
-        """The values present for ``prop`` (``app.known_values``; read once per property).
-        [] when they cannot be read: the row falls back to free text."""
-        known = self._known_values
-        if prop not in known:
-            try:
-                known[prop] = list(self.app.known_values(prop))
-            except Exception as e:
-                log_failure(f"could not read the known values of {prop}", e)
-                known[prop] = []
-        return known[prop]
+        """The values present for ``prop`` (``app.known_values``, read once per App with the
+        builder's runner, see ``widgets.known_values``). [] while they are read or when they
+        cannot be read: the row falls back to free text (``values_loading`` tells which)."""
+        try:
+            known = known_values_of(self.app).get(prop, self._background, self._known_values_in)
+        except Exception as e:
+            log_failure(f"could not read the known values of {prop}", e)
+            return []
+        return [] if known is None else known
+
+    def values_loading(self, prop: str) -> bool:
+        """Whether the values of ``prop`` are still being read (the row says so)."""
+        return known_values_of(self.app).is_loading(prop)
+
+    def _known_values_in(self, prop: str) -> None:
+        """The values of ``prop`` are in: the rows waiting for them offer them now."""
+        for row in self.rows:
+            row.known_values_in(prop)
 
     def lists_changed(self) -> None:
         """The lists may have changed (``app.on_change``): read them again when next needed,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 
 from . import filter_model as fm
-from .panel_kit import replace_children
+from .panel_kit import html, replace_children
 
 if TYPE_CHECKING:
     from .filter_builder import FilterBuilder
@@ -22,6 +22,10 @@ def _cls(widget: widgets.Widget, *names: str) -> widgets.Widget:
     for name in names:
         widget.add_class(name)
     return widget
+
+
+def _loading_text(prop: str) -> str:
+    return "Loading countries…" if prop == "country" else "Loading the values…"
 
 
 class FilterRow(widgets.HBox):
@@ -89,7 +93,9 @@ class FilterRow(widgets.HBox):
     def _build_inputs(self, prop: str, kind: str, values: tuple, op: str | None = None) -> None:
         self.kind = kind
         op = op or self.operator.value
-        known = self.builder.known_values(prop) if self.fm.offers_choices(prop, op) else []
+        offers = self.fm.offers_choices(prop, op)
+        known = self.builder.known_values(prop) if offers else []
+        loading = offers and not known and self.builder.values_loading(prop)
         self.choices = bool(known)
         self.inputs = (self._choice_inputs(kind, values, known) if known else self._make_inputs(prop, kind, values))
         self._sync_text_mode(prop, op)
@@ -102,6 +108,9 @@ class FilterRow(widgets.HBox):
             children.insert(1, _cls(widgets.HTML("and"), "mcw-fb-and"))
         if kind == self.fm.DAYS:
             children.append(_cls(widgets.HTML("days"), "mcw-fb-and"))
+        if loading:  # free text meanwhile; the choices replace it when they are in
+            children.append(_cls(widgets.HTML(html('<span class="mcw-note" role="status">{}</span>',
+                                                   _loading_text(prop))), "mcw-fb-loading"))
         replace_children(self.value_box, children)  # inputs no longer shown are closed
 
     @staticmethod
@@ -165,6 +174,16 @@ class FilterRow(widgets.HBox):
                                      layout=widgets.Layout(width="240px"))]
         raise ValueError(kind)
 
+    def known_values_in(self, prop: str) -> None:
+        """The builder read the values of ``prop``: a row that waited for them (free text
+        meanwhile) offers them now, keeping what was typed."""
+        op = self.operator.value
+        if self.property.value != prop or self.choices or not self.fm.offers_choices(prop, op):
+            return
+        with self._silenced():
+            self._build_inputs(prop, self.kind, self.values, op)
+        self.builder._rows_changed()
+
     def set_list_names(self, names) -> None:
         """A list row: offer ``names`` (keeping the list chosen, even one gone since; a
         row that had no list to choose gets the first one)."""
@@ -227,8 +246,9 @@ class FilterRow(widgets.HBox):
             carried = self.fm.carry_values(prop, self.kind, self.values, new_kind, self._names_for(prop, op))
             if self.fm.offers_choices(prop, op) and not self.choices:  # free text typed: keep known values only
                 known = self.builder.known_values(prop)
-                carried = ([v for v in carried[0] if v in known],) if new_kind == self.fm.TEXT_MANY else (
-                    (carried[0] if carried[0] in known else "",))
+                if known:  # (still being read: the free text stays as typed)
+                    carried = ([v for v in carried[0] if v in known],) if new_kind == self.fm.TEXT_MANY else (
+                        (carried[0] if carried[0] in known else "",))
             self._build_inputs(prop, new_kind, carried, op)
         else:
             self._sync_text_mode(prop, op)

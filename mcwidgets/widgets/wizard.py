@@ -42,6 +42,7 @@ from ..domain.undo import undo_question, undone_phrase
 from ..domain.wizard import (
     HARD_BOUNCED, UNENGAGED_LABELS, UNSUBSCRIBED, eligible_filter, wizard_filter,
 )
+from .background import in_background
 from .filter_builder import FilterBuilder
 from .savings_panel import SavingsPanel
 from .panel_kit import (
@@ -232,7 +233,7 @@ class MarketingContactsWizard(widgets.VBox):
         intro = widgets.HTML('<div class="mcw-wz-text">Select more contacts with a filter, or with existing '
                              "lists. A contact matching any group of the filter, or in any chosen list, "
                              "is selected.</div>")
-        self.builder = FilterBuilder(self.app, debounce=self.debounce,
+        self.builder = FilterBuilder(self.app, debounce=self.debounce, background=in_background,
                                      empty_text="No filter: this step selects no contacts by filter.")
         self.builder.observe(lambda _c: self._sync_filters_next(), names="valid")
         self.lists = widgets.SelectMultiple(options=[], rows=5, description="Lists",

@@ -30,6 +30,7 @@ import ipywidgets as widgets
 
 from ..domain.errors import ValidationError
 from ..domain.workflows import NAME_ERROR
+from .background import in_background
 from .filter_builder import FilterBuilder
 from .panel_kit import (
     Markup,
@@ -149,7 +150,8 @@ class WorkflowsPanel(Panel):
         self.name.add_class("mcw-wf-form-name")
         self.name_message = html_widget("mcw-wf-form-name-message")  # an error about the name, next to it
         self.name.observe(lambda _c: self._clear_name_error(), names="value")
-        self.builder = FilterBuilder(self.app, debounce=self.debounce, empty_text=NO_TRIGGERS)
+        self.builder = FilterBuilder(self.app, debounce=self.debounce, empty_text=NO_TRIGGERS,
+                                     background=in_background)  # the countries: read off the kernel's loop
         self.builder.observe(lambda _c: self._sync_save(), names="valid")
         self.action = widgets.Dropdown(options=ACTION_OPTIONS, value="non_marketing", description="Action",
                                        layout=widgets.Layout(width="320px"))
