@@ -52,7 +52,8 @@ class ContactsPanel(widgets.VBox):
         self.grid = ContactGrid(app, background=in_background)  # rows at once, the count when it is in
         self.builder = FilterBuilder(app, debounce=debounce, background=in_background)  # countries off the loop
         self.actions = BulkActions(app, self.grid, export_dir=export_dir)
-        self.lists = ListBar(app, self.grid, self.builder)  # lists from the selection or the filter
+        # lists from the selection or the filter (re-read after other actions off the kernel's loop)
+        self.lists = ListBar(app, self.grid, self.builder, background=in_background)
         self.record = ContactRecord(app)  # a row opened from the grid
         self.grid.on_open(self.record.show_contact)
 

@@ -18,6 +18,13 @@ new lists at once).
 
 Results and errors show in the bar's own message line, under its controls.
 
+After another view's action (``App.on_change``) the lists are read again with
+``background`` (a runner of ``widgets.background``; the Contacts tab passes
+``in_background``): an active list's member count is a count over the contacts (seconds
+at 10,000,000), so the reads run in a worker thread while the kit's ``mcw-progress`` line
+says "Updating the lists…"; only the newest read is applied, and a failure shows in the
+message line. The bar's own operations read the lists when they end, as before.
+
 Stable CSS classes: ``mcw-lists``, ``mcw-list-select``, ``mcw-list-info``,
 ``mcw-list-add``, ``mcw-list-remove``, ``mcw-list-name``, ``mcw-list-create-static``,
 ``mcw-list-create-active``, ``mcw-list-rename``, ``mcw-list-delete``, and the kit's
@@ -29,19 +36,27 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from .background import Runner, inline
 from .panel_kit import (Panel, button, buttons_row, current_user, html, html_widget, log_failure, num, plural,
-                        readable)
+                        readable, spinner)
 
 CHOOSE = ""  # the dropdown's "no list" entry
 NO_USER = "No user: read-only. Open the dashboard as a user to make or change lists."
 NOTHING_SELECTED = "Tick contacts in the grid first (or select all contacts matching the filter)."
+UPDATING = "Updating the lists…"
 
 
 class ListBar(Panel):
     """See the module docstring."""
 
-    def __init__(self, app, grid, builder):
+    refresh_failure = "Could not read the lists"
+
+    def __init__(self, app, grid, builder, *, background: Runner | None = None):
         super().__init__(app, "mcw-lists")
+        self._background: Runner = background or inline
+        self._generation = 0  # bumped by every read of the lists started: only the newest is shown
+        self.updating = False  # a background read of the lists is on its way
+        self._read_failed = False  # the message line says a background read failed
         # the Contacts tab's one ``.mcw-confirm`` is the bulk actions' dialog (tests select it): this
         # bar asks its questions as ``mcw-ask``
         self.confirm.remove_class("mcw-confirm")
@@ -91,13 +106,60 @@ class ListBar(Panel):
 
     # ---- reading --------------------------------------------------------------------
     def refresh(self) -> None:
-        """Re-read the user and the lists (the choice is kept while its list exists)."""
+        """Re-read the user and the lists (the choice is kept while its list exists), now
+        (a background read started before is dropped when it arrives)."""
+        self._generation += 1
+        self._set_updating(False)
+        self._show_lists(*self._read())
+
+    def _read(self) -> tuple[bool, dict]:
+        """(read-only, the lists by name): reads only, no widget touched (a worker may run it)."""
         try:
-            self.read_only = current_user(self.app) is None
+            read_only = current_user(self.app) is None
         except Exception as e:
             log_failure("could not read the acting user", e)
-            self.read_only = True
-        infos = {i.name: i for i in self.app.lists()}
+            read_only = True
+        return read_only, {i.name: i for i in self.app.lists()}
+
+    def _on_app_change(self) -> None:
+        """Another view's action: read the lists again in the background, with progress."""
+        if self.busy or self._running:  # an operation of this panel reads them when it ends
+            return
+        self._generation += 1
+        generation = self._generation
+        self._set_updating(True)
+        try:
+            self._background(self._read, lambda read, error: self._read_done(generation, read, error))
+        except Exception as e:  # a view must not break the action that notified it
+            self._read_done(generation, None, e)
+
+    def _read_done(self, generation: int, read, error: BaseException | None) -> None:
+        if generation != self._generation or self.busy or self._running:
+            return  # a newer read is on its way, or an operation runs (it reads them when it ends)
+        self._set_updating(False)
+        try:
+            if error is not None:
+                raise error
+            self._show_lists(*read)
+        except Exception as e:
+            log_failure("ListBar refresh failed", e)
+            self.error(f"{self.refresh_failure}: {readable(e, capital=False)}")
+            self._read_failed = True
+            return
+        if self._read_failed:  # read again: the failure no longer applies
+            self._read_failed = False
+            self.clear_message()
+
+    def _set_updating(self, on: bool) -> None:
+        if self.updating == on:
+            return
+        self.updating = on
+        if not self.busy:  # (an operation's own progress line stays)
+            self.progress.value = (html('<div role="status" aria-live="polite">{}</div>', spinner(UPDATING)) if on
+                                   else "")
+
+    def _show_lists(self, read_only: bool, infos: dict) -> None:
+        self.read_only = read_only
         keep = self.select.value if self.select.value in infos else CHOOSE
         self.infos = infos
         self.select.options = [("Choose a list…", CHOOSE)] + [

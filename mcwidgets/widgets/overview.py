@@ -105,7 +105,8 @@ class OverviewPanel(Refreshing, widgets.VBox):
         self.chart = UsageChart(app, width=chart_width, subscribe=False, report=report)
         self.savings = SavingsPanel(app)  # the dashboard sets its on_open (the Contacts tab)
         self.savings.safe_refresh(report)  # the counts just read, not read again
-        super().__init__([style(), self.progress, self.message, self.tier_box, self.alerts, self.held, row, self.savings, self.chart],
+        super().__init__([style(), self.progress, self.message, self.tier_box, self.alerts, self.held, row,
+                          self.savings, self.chart],
                          layout=widgets.Layout(padding="4px 2px"))
         self.add_class("mcw-root")
         self.add_class("mcw-overview")
