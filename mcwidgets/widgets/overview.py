@@ -240,9 +240,8 @@ class OverviewPanel(Refreshing, widgets.VBox):
         """An admin acknowledges the tier raises shown (the Overview then stops showing them)."""
         ids = [e.id for e in (self.report.open_tier_events if self.report else ())]
         try:
-            self.app.acknowledge_tier_events(ids)  # notifies: the panel refreshes
-            self.refresh()
             self.message.value = ""
+            self.app.acknowledge_tier_events(ids)  # notifies: the panel refreshes (in the background)
         except Exception as e:
             log_failure("acknowledging tier events failed", e)
             self.message.value = error_html(f"Could not acknowledge: {first_line(e)}")

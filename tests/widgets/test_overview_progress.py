@@ -167,3 +167,22 @@ def test_the_dashboard_refreshes_its_overview_in_the_background(app):
     assert panel._background is in_background
     make(app, 2, 0)
     assert shown(panel, "count-marketing") == 2 and not panel.updating
+
+
+def test_acknowledging_refreshes_once_in_the_background(app, clock):
+    from tests.widgets.test_overview import _raise_tier
+
+    runner = Deferred()
+    panel = OverviewPanel(app, background=runner)
+    _raise_tier(app, clock)
+    while runner.jobs:
+        runner.run()
+    assert panel.tier_box.layout.display is None
+    reads = []
+    real_status = app.status
+    app.status = lambda: reads.append(1) or real_status()
+    panel.ack_button.click()
+    assert reads == [] and len(runner.jobs) == 1 and progress_on(panel)  # nothing read on the kernel's thread
+    runner.run()
+    assert reads == [1] and panel.tier_box.layout.display == "none" and not panel.updating
+    assert app.tier_events()[0].acknowledged_by == "admin"
