@@ -92,7 +92,7 @@ class FilterBuilder(widgets.VBox):
         """Names of the existing lists (read once; ``reload_lists()`` to read again)."""
         if self._list_names is None:
             try:
-                self._list_names = [info.name for info in self.app.lists()]
+                self._list_names = list(self.app.list_names())  # names only: no member is counted
             except Exception as e:  # a view must still open; the row says there are no lists
                 log_failure("could not read the lists", e)
                 self._list_names = []

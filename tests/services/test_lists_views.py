@@ -335,3 +335,16 @@ def test_clearing_the_demo_data_empties_static_lists(ctx, people):
     make_contact(ctx, "marketing", 7)  # may get an old contact's id back
     assert [(i.name, i.members) for i in lists.list_lists(ctx)] == [("VIP", 0)]
     assert [v.name for v in views.list_views(ctx)] == ["Dutch"]
+
+
+def test_list_names_counts_no_members(ctx, people):
+    lists.create_list(ctx, ADMIN, "Dutch", NL)  # active: its count would be a count over the contacts
+    lists.create_list(ctx, ADMIN, "A static one")
+    statements = []
+    listener = lambda *a: statements.append(a[2])  # noqa: E731
+    event.listen(ctx.engine, "before_cursor_execute", listener)
+    try:
+        assert lists.all_list_names(ctx) == ["A static one", "Dutch"]
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", listener)
+    assert statements and not any("contacts" in s or "list_members" in s for s in statements)

@@ -126,3 +126,18 @@ def test_the_contacts_panel_reads_them_in_the_background(app, people):
     assert panel.builder._background is in_background  # inline here: no kernel in the tests
     row = country_row(panel.builder)
     assert row.choices and list(row.value_widget.options) == ["Belgium", "Netherlands"]
+
+
+def test_a_list_row_reads_the_list_names_without_counting_members(app, people, monkeypatch):
+    app.create_list("Dutch", {"filterGroups": [{"filters": [{"propertyName": "country", "operator": "EQ",
+                                                             "value": "Netherlands"}]}]})
+    counted = []
+    real = app.lists
+    monkeypatch.setattr(app, "lists", lambda: counted.append(1) or real())
+    b = FilterBuilder(app, debounce=0)
+    b.add_group_button.click()
+    row = b.rows[-1]
+    row.property.value = "list"
+    assert list(row.value_widget.options) == ["Dutch"]
+    app.create_list("VIP")  # the builder offers the new list at once
+    assert list(row.value_widget.options) == ["Dutch", "VIP"] and counted == []
