@@ -247,9 +247,9 @@ def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored
     table = sql.create_staging(session)
     rows = 0
     if held is None:
-        with gc_paused():
+        with gc_paused(), sql.StagingWriter(session, table) as staging:
             for chunk in chunks(src.records(), chunk_rows):
-                sql.load_staging(session, table, validator.validate(chunk))
+                staging.put(validator.validate(chunk))
                 rows += len(chunk)
                 if progress:
                     progress(rows, None)

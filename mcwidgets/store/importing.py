@@ -130,6 +130,52 @@ def load_staging(session: Session, table: Table, rows: Sequence[tuple]) -> None:
         cur.close()
 
 
+class StagingWriter:
+    """``load_staging`` on a thread of its own, one chunk behind the caller.
+
+    While the database takes chunk k (SQLite's inserts run without the GIL, PostgreSQL's
+    server parses the COPY), the caller reads and validates chunk k+1: the two overlap
+    instead of taking turns. At most one chunk waits (memory stays at about two chunks).
+    The caller must not use the session until the ``with`` block ends; it ends only when
+    every chunk is written, and an error of the writer is raised there (or at the next
+    ``put``). If the caller fails, the writer is stopped and joined before the error goes
+    on, so the transaction is never rolled back under a running insert.
+    """
+
+    def __init__(self, session: Session, table: Table):
+        import queue
+        import threading
+
+        self._load = lambda rows: load_staging(session, table, rows)
+        session.connection()  # the transaction's connection, taken here, on the caller's thread
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="mcw-import-staging", daemon=True)
+
+    def __enter__(self) -> "StagingWriter":
+        self._thread.start()
+        return self
+
+    def _work(self) -> None:
+        while (rows := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._load(rows)
+                except BaseException as e:  # handed to the caller's thread
+                    self._error = e
+
+    def put(self, rows: Sequence[tuple]) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(rows)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if exc_type is None and self._error is not None:
+            raise self._error
+
+
 def index_staging(session: Session, table: Table) -> None:
     conn = session.connection()
     Index(f"{STAGING_NAME}_email", table.c.email, table.c.row_no).create(conn)
