@@ -1,4 +1,4 @@
-"""The import's staging table written on a thread of its own (store.importing.StagingWriter)."""
+"""The import's chunks staged on a thread of its own (services.import_pipeline.ChunkPipeline)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import threading
 import pytest
 from sqlalchemy import inspect, select
 
+from mcwidgets.services.import_pipeline import ChunkPipeline
 from mcwidgets.store import importing as sql
 
 
@@ -23,7 +24,7 @@ def _staged(session, table) -> list[int]:
 def test_every_chunk_is_staged_in_order_before_the_block_ends(ctx):
     with ctx.write() as session:
         table = sql.create_staging(session)
-        with sql.StagingWriter(session, table) as writer:
+        with ChunkPipeline(session, lambda rows: sql.load_staging(session, table, rows)) as writer:
             for lo in range(2, 2000, 100):
                 writer.put([_row(n) for n in range(lo, lo + 100)])
         assert _staged(session, table) == list(range(2, 2002))
@@ -34,7 +35,7 @@ def test_a_failed_chunk_is_raised_to_the_caller_and_nothing_after_it_is_written(
     with ctx.write() as session:
         table = sql.create_staging(session)
         with pytest.raises(Exception) as caught:  # the driver's own error (the raw connection writes)
-            with sql.StagingWriter(session, table) as writer:
+            with ChunkPipeline(session, lambda rows: sql.load_staging(session, table, rows)) as writer:
                 writer.put([_row(2)])
                 writer.put([_row(3), _row(3)])  # the same row number twice: the primary key refuses it
                 for n in range(4, 200):
@@ -50,9 +51,9 @@ def test_the_callers_error_stops_and_joins_the_writer_first(ctx):
     with ctx.write() as session:
         table = sql.create_staging(session)
         with pytest.raises(RuntimeError, match="reading failed"):
-            with sql.StagingWriter(session, table) as writer:
+            with ChunkPipeline(session, lambda rows: sql.load_staging(session, table, rows)) as writer:
                 writer.put([_row(n) for n in range(2, 500)])
                 raise RuntimeError("reading failed")
-        assert not any(t.name == "mcw-import-staging" for t in threading.enumerate() if t.name not in before)
+        assert not any(t.name == "mcw-import-chunks" for t in threading.enumerate() if t.name not in before)
         assert _staged(session, table) == list(range(2, 500))  # what was handed over was written, then it stopped
         sql.drop_staging(session, table)
