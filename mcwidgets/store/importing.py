@@ -186,17 +186,27 @@ def _append_error(t: Table, message):
 def mark_duplicates(session: Session, t: Table, *, rows: RowRange | None = None) -> None:
     """The second and later rows with the same email are bad rows.
 
-    With ``rows``: the rows of that chunk, against every row staged so far (the chunks
-    are staged in file order, so an earlier row with the same email is staged already).
+    With ``rows``: the rows of that chunk, each against the rows staged before it (the
+    chunks are staged in file order, so an earlier row with the same email is staged
+    already): one probe of the staging index per row, and a second only for a duplicate.
     """
-    chunk = t.alias("chunk")  # its own name: the subqueries never correlate with the UPDATE's table
-    emails = select(chunk.c.email).where(_within(chunk, rows), chunk.c.email_ok).correlate(None)
-    first = (select(t.c.email, func.min(t.c.row_no).label("first_row"))
-             .where(t.c.email_ok, *([] if rows is None else [t.c.email.in_(emails)]))
-             .group_by(t.c.email).having(func.count() > 1).subquery("dups"))
-    message = literal("duplicate email in the file (first in row ") + cast(first.c.first_row, String) + literal(")")
+    if rows is None:
+        first = (select(t.c.email, func.min(t.c.row_no).label("first_row"))
+                 .where(t.c.email_ok).group_by(t.c.email).having(func.count() > 1).subquery("dups"))
+        message = (literal("duplicate email in the file (first in row ") + cast(first.c.first_row, String)
+                   + literal(")"))
+        session.execute(
+            update(t).where(t.c.email_ok, t.c.email == first.c.email, t.c.row_no > first.c.first_row)
+            .values(error=_append_error(t, message)).execution_options(synchronize_session=False)
+        )
+        return
+    earlier = t.alias("earlier")  # its own name, so the subqueries correlate with the updated row
+    same = and_(earlier.c.email == t.c.email, earlier.c.email_ok)
+    first_row = select(func.min(earlier.c.row_no)).where(same).scalar_subquery()
+    message = literal("duplicate email in the file (first in row ") + cast(first_row, String) + literal(")")
     session.execute(
-        update(t).where(_within(t, rows), t.c.email_ok, t.c.email == first.c.email, t.c.row_no > first.c.first_row)
+        update(t).where(_within(t, rows), t.c.email_ok,
+                        select(earlier.c.row_no).where(same, earlier.c.row_no < t.c.row_no).exists())
         .values(error=_append_error(t, message)).execution_options(synchronize_session=False)
     )
 
