@@ -74,14 +74,22 @@ def read_cell(raw: str) -> str:
 _SPECIAL = FORMULA_CHARS | {QUOTE}
 
 
+_SEP = "\x1f"  # joins a column's cells to look at every cell's first character at once
+
+
 def read_cells(values) -> list[str]:
-    """``read_cell`` over a column, with a fast path for the usual cell (same result)."""
-    out = []
-    append = out.append
-    for v in values:
-        s = v.strip()
-        append(read_cell(v) if s[:1] in _SPECIAL else s)
-    return out
+    """``read_cell`` over a column, with fast paths for the usual cell (same result).
+
+    A stripped cell is its ``read_cell`` unless it starts with a formula character or a
+    quote. Whether any cell of the column does is found at C speed: with the cells joined
+    by ``_SEP``, a cell starts with ``c`` only where ``_SEP + c`` occurs (a cell that
+    itself holds ``_SEP`` at worst sends the column down the per-cell path).
+    """
+    stripped = list(map(str.strip, values))
+    joined = _SEP + _SEP.join(stripped)
+    if not any(_SEP + c in joined for c in _SPECIAL):
+        return stripped
+    return [read_cell(v) if s[:1] in _SPECIAL else s for v, s in zip(values, stripped)]
 
 
 def safe_row(values) -> list:

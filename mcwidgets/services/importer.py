@@ -92,6 +92,7 @@ from .actions import start_action
 from .context import Context
 from .contacts import default_statuses, not_permitted_note
 from .forecast import plan_of
+from .import_pipeline import ChunkPipeline
 from .import_read import CsvInput, chunks, gc_paused
 from .import_report import write_report
 from .import_validate import ChunkValidator, CustomPlan, plan_custom_columns
@@ -214,6 +215,19 @@ def _import(ctx: Context, actor: Actor, path_or_file, *, as_marketing, strict, m
             return abort.result
 
 
+def _stream(src: CsvInput, validator: ChunkValidator, session, apply, chunk_rows: int, progress) -> int:
+    """Read and validate the file chunk by chunk, each handed to ``apply`` on the pipeline's
+    thread while the next is read; returns the data rows read."""
+    rows = 0
+    with gc_paused(), ChunkPipeline(session, apply) as pipeline:
+        for chunk in chunks(src.records(), chunk_rows):
+            pipeline.put(validator.validate(chunk))
+            rows += len(chunk)
+            if progress:
+                progress(rows, None)
+    return rows
+
+
 def _check_actor(session, actor: Actor, as_marketing: bool) -> None:
     if as_marketing:
         require_edit_marketing(session, actor)
@@ -245,23 +259,53 @@ def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored
         by_prop = {**by_prop, "custom": -1}
 
     table = sql.create_staging(session)
-    rows = 0
+    sql.index_staging(session, table)  # built empty, kept up to date as chunks arrive (per-chunk duplicates use it)
+    name = src.name if src is not None else (held.payload or {}).get("name", "a held file")
+    marking = dict(new_default_is_marketing=initial is Status.MARKETING)
+    # What the good rows would set as marketing (for the spike guard), summed chunk by chunk.
+    applied = {"going": 0, "chunks": 0}
     if held is None:
-        with gc_paused():
-            for chunk in chunks(src.records(), chunk_rows):
-                sql.load_staging(session, table, validator.validate(chunk))
-                rows += len(chunk)
-                if progress:
-                    progress(rows, None)
+        # A file is applied chunk by chunk while the next one is read (import_pipeline), inside
+        # a savepoint: if the spike guard holds the import after all, it is undone (below).
+        # Each chunk's statements see only its own rows and those staged before it, which is
+        # all the rules need: a duplicate's first row comes before it in the file, and two
+        # chunks never touch the same contact (a second row of an email is a duplicate).
+        rebuild = sql.secondary_indexes_to_rebuild(session, src.estimated_rows())
+        savepoint = session.begin_nested()
+        action = start_action(session, "import", actor, now, description=f"import {name}")
+
+        def apply(chunk_rows) -> None:
+            sql.load_staging(session, table, chunk_rows)
+            if not applied["chunks"]:
+                sql.analyze_staging(session)
+            applied["chunks"] += 1
+            span = (chunk_rows[0][0], chunk_rows[-1][0])
+            sql.match_existing(session, table, rows=span)
+            sql.mark_duplicates(session, table, rows=span)
+            if not may_set_marketing:
+                sql.mark_not_permitted(session, table, rows=span, **marking)
+            applied["going"] += sql.marketing_changes(session, table, initial_status=initial.value, rows=span)
+            sql.update_existing(session, table, by_prop, action.id, now, rows=span)
+            sql.insert_new(session, table, initial_status=initial.value, action_id=action.id, now=now, rows=span)
+
+        conn = session.connection()
+        for ix in rebuild:
+            ix.drop(conn)
+        rows = _stream(src, validator, session, apply, chunk_rows, progress)
+        for ix in rebuild:
+            ix.create(conn)
+        sql.analyze_staging(session)
+        ctx.checkpoint("import-staged")
+        ctx.checkpoint("import-contacts-updated")
+        ctx.checkpoint("import-contacts-created")
     else:
         rows = sql.load_held_rows(session, table, held.id)
-    ctx.checkpoint("import-staged")
-    sql.index_staging(session, table)
-    sql.match_existing(session, table)
-    if held is None:  # a held import's duplicates were marked when it was held
-        sql.mark_duplicates(session, table)
-    if not may_set_marketing:
-        sql.mark_not_permitted(session, table, new_default_is_marketing=initial is Status.MARKETING)
+        sql.analyze_staging(session)
+        ctx.checkpoint("import-staged")
+        sql.match_existing(session, table)  # a held import's duplicates were marked when it was held
+        if not may_set_marketing:
+            sql.mark_not_permitted(session, table, **marking)
+        applied["going"] = sql.marketing_changes(session, table, initial_status=initial.value)
     created, updated, bad = sql.outcome_counts(session, table)
     not_permitted = (session.scalar(select(func.count()).select_from(table).where(
         table.c.error.is_(None), table.c.email_ok, table.c.contact_id.is_(None), table.c.status.is_(None)))
@@ -275,7 +319,6 @@ def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored
                   strict=strict, not_permitted=not_permitted, note=note,
                   new_properties=tuple((f.name, f.type, f.label) for f in custom.new))
 
-    name = src.name if src is not None else (held.payload or {}).get("name", "a held file")
     report = (lambda: write_report(session, table, src, headings, errors_path)) if src is not None else (
         lambda: ((held.payload or {}).get("error_report"), None))
     if strict and bad:
@@ -285,7 +328,7 @@ def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored
                               tier_before=account.tier, tier_after=account.tier, **common)
         raise _StrictAbort(result)  # rolls the transaction back: nothing applied
 
-    going = sql.marketing_changes(session, table, initial_status=initial.value)
+    going = applied["going"]
     limit = held_guard.spike_limit(account)
     would_be_held = going > limit
     if held is None and would_be_held and not dry_run:
@@ -293,6 +336,16 @@ def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored
             raise Conflict(f"this import would set {going:,} contacts as marketing, more than the spike limit "
                            f"of {limit:,}: import it from a file path, so that an admin can approve it")
         report_path, report_text = report() if bad else (None, None)
+        # Undo what the chunks applied (the action too); the staged rows go with it, so the
+        # file is staged again, as read now, without applying it: that is what is held.
+        savepoint.rollback()
+        _stream(src, validator, session, lambda chunk_rows: sql.load_staging(session, table, chunk_rows),
+                chunk_rows, None)
+        sql.analyze_staging(session)
+        sql.match_existing(session, table)
+        sql.mark_duplicates(session, table)
+        if not may_set_marketing:
+            sql.mark_not_permitted(session, table, **marking)
         payload = {"file": str(src.path.resolve()), "name": src.name, "actor": actor.name,
                    "actor_kind": actor.kind.value, "as_marketing": bool(as_marketing), "strict": bool(strict),
                    "mapping": mapping, "columns": columns, "present": by_prop, "ignored_columns": list(ignored),
@@ -306,13 +359,15 @@ def _run(ctx, session, actor, src: "CsvInput | None", headings, by_prop, ignored
                             error_csv_text=report_text, applied=False, held_action_id=held_id,
                             marketing_changes=going, tier_before=account.tier, tier_after=account.tier, **common)
 
-    action = start_action(session, "import", actor, now, description=f"import {name}")
-    if held is not None:
+    if held is None:
+        savepoint.commit()  # releases it: what the chunks applied stays in the import's transaction
+    else:
+        action = start_action(session, "import", actor, now, description=f"import {name}")
         held.result_action_id = action.id
-    sql.update_existing(session, table, by_prop, action.id, now)
-    ctx.checkpoint("import-contacts-updated")
-    sql.insert_new(session, table, initial_status=initial.value, action_id=action.id, now=now, new_rows=created)
-    ctx.checkpoint("import-contacts-created")
+        sql.update_existing(session, table, by_prop, action.id, now)
+        ctx.checkpoint("import-contacts-updated")
+        sql.insert_new(session, table, initial_status=initial.value, action_id=action.id, now=now, new_rows=created)
+        ctx.checkpoint("import-contacts-created")
     changed = sql.stamped_count(session, action.id)
     tier_before, tier_after = check_tier_upgrade(session, account, action, created + updated)
     report_path = report_text = None

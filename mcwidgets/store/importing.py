@@ -35,7 +35,7 @@ from typing import Iterable, Iterator, Sequence
 import pandas as pd
 
 from sqlalchemy import (Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text, and_,
-                        case, cast, false, func, insert, literal, null, or_, select, update)
+                        case, cast, false, func, insert, literal, null, or_, select, true, update)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -133,23 +133,38 @@ def load_staging(session: Session, table: Table, rows: Sequence[tuple]) -> None:
 def index_staging(session: Session, table: Table) -> None:
     conn = session.connection()
     Index(f"{STAGING_NAME}_email", table.c.email, table.c.row_no).create(conn)
+    analyze_staging(session)
+
+
+def analyze_staging(session: Session) -> None:
+    """PostgreSQL: statistics of the staged rows for the planner (autovacuum never
+    analyses a temporary table)."""
     if is_postgres(session.get_bind()):
-        conn.exec_driver_sql(f"ANALYZE {STAGING_NAME}")
+        session.connection().exec_driver_sql(f"ANALYZE {STAGING_NAME}")
 
 
-def match_existing(session: Session, t: Table, *, unmatched_only: bool = False) -> None:
+# A chunk of the file: its first and last row numbers. The statements below take one
+# (``rows=``) to work on those staged rows only, or None for every staged row.
+RowRange = tuple[int, int]
+
+
+def _within(t, rows: RowRange | None):
+    return true() if rows is None else t.c.row_no.between(rows[0], rows[1])
+
+
+def match_existing(session: Session, t: Table, *, unmatched_only: bool = False, rows: RowRange | None = None) -> None:
     """contact_id := the contact with the same email (emails are stored lowercase)."""
-    stmt = update(t).where(t.c.email_ok, t.c.email == Contact.email)
+    stmt = update(t).where(_within(t, rows), t.c.email_ok, t.c.email == Contact.email)
     if unmatched_only:
         stmt = stmt.where(t.c.contact_id.is_(None))
     session.execute(stmt.values(contact_id=Contact.id).execution_options(synchronize_session=False))
 
 
-def marketing_changes(session: Session, t: Table, *, initial_status: str) -> int:
+def marketing_changes(session: Session, t: Table, *, initial_status: str, rows: RowRange | None = None) -> int:
     """How many contacts the good rows would set as marketing (for the spike guard):
     new contacts created marketing, and existing ones that set_marketing changes."""
     changes, _ = TRANSITIONS["set_marketing"]
-    good = and_(t.c.error.is_(None), t.c.email_ok)
+    good = and_(_within(t, rows), t.c.error.is_(None), t.c.email_ok)
     new = session.scalar(select(func.count()).select_from(t).where(
         good, t.c.contact_id.is_(None), func.coalesce(t.c.status, literal(initial_status)) == "marketing"))
     existing = session.scalar(select(func.count()).select_from(t).join(Contact, Contact.id == t.c.contact_id)
@@ -168,18 +183,36 @@ def _append_error(t: Table, message):
     return case((t.c.error.is_(None), message), else_=t.c.error + literal("; ") + message)
 
 
-def mark_duplicates(session: Session, t: Table) -> None:
-    """The second and later rows with the same email are bad rows."""
-    first = (select(t.c.email, func.min(t.c.row_no).label("first_row"))
-             .where(t.c.email_ok).group_by(t.c.email).having(func.count() > 1).subquery("dups"))
-    message = literal("duplicate email in the file (first in row ") + cast(first.c.first_row, String) + literal(")")
+def mark_duplicates(session: Session, t: Table, *, rows: RowRange | None = None) -> None:
+    """The second and later rows with the same email are bad rows.
+
+    With ``rows``: the rows of that chunk, each against the rows staged before it (the
+    chunks are staged in file order, so an earlier row with the same email is staged
+    already): one probe of the staging index per row, and a second only for a duplicate.
+    """
+    if rows is None:
+        first = (select(t.c.email, func.min(t.c.row_no).label("first_row"))
+                 .where(t.c.email_ok).group_by(t.c.email).having(func.count() > 1).subquery("dups"))
+        message = (literal("duplicate email in the file (first in row ") + cast(first.c.first_row, String)
+                   + literal(")"))
+        session.execute(
+            update(t).where(t.c.email_ok, t.c.email == first.c.email, t.c.row_no > first.c.first_row)
+            .values(error=_append_error(t, message)).execution_options(synchronize_session=False)
+        )
+        return
+    earlier = t.alias("earlier")  # its own name, so the subqueries correlate with the updated row
+    same = and_(earlier.c.email == t.c.email, earlier.c.email_ok)
+    first_row = select(func.min(earlier.c.row_no)).where(same).scalar_subquery()
+    message = literal("duplicate email in the file (first in row ") + cast(first_row, String) + literal(")")
     session.execute(
-        update(t).where(t.c.email_ok, t.c.email == first.c.email, t.c.row_no > first.c.first_row)
+        update(t).where(_within(t, rows), t.c.email_ok,
+                        select(earlier.c.row_no).where(same, earlier.c.row_no < t.c.row_no).exists())
         .values(error=_append_error(t, message)).execution_options(synchronize_session=False)
     )
 
 
-def mark_not_permitted(session: Session, t: Table, *, new_default_is_marketing: bool) -> None:
+def mark_not_permitted(session: Session, t: Table, *, new_default_is_marketing: bool,
+                       rows: RowRange | None = None) -> None:
     """For a user who may not set contacts as marketing: the rows that would, as bad rows.
 
     An existing contact is set as marketing when the row says marketing and the
@@ -187,7 +220,7 @@ def mark_not_permitted(session: Session, t: Table, *, new_default_is_marketing: 
     a new contact when the row says marketing and the import's default is not.
     """
     changes, _ = TRANSITIONS["set_marketing"]
-    good = t.c.error.is_(None)
+    good = and_(_within(t, rows), t.c.error.is_(None))
     session.execute(
         update(t).where(good, t.c.contact_id == Contact.id, t.c.intent == "set_marketing", changes)
         .values(error=NO_PERMISSION).execution_options(synchronize_session=False)
@@ -199,7 +232,8 @@ def mark_not_permitted(session: Session, t: Table, *, new_default_is_marketing: 
         )
 
 
-def update_existing(session: Session, t: Table, present: Iterable[str], action_id: int, now: datetime) -> None:
+def update_existing(session: Session, t: Table, present: Iterable[str], action_id: int, now: datetime,
+                    rows: RowRange | None = None) -> None:
     """ONE UPDATE of every matched contact of a good row (see the module docstring)."""
     c = Contact.__table__.c
     conds = {name: and_(t.c.intent == name, TRANSITIONS[name][0])
@@ -215,14 +249,14 @@ def update_existing(session: Session, t: Table, present: Iterable[str], action_i
             values[col] = case(*whens, else_=c[col])
     # The audit rows first, while the contacts still hold their old values; the import
     # holds the write lock (the account row on PostgreSQL), so no status changes between.
-    good = t.c.error.is_(None)
+    good = and_(_within(t, rows), t.c.error.is_(None))
     session.execute(insert(AuditEvent).from_select(AUDIT_COLUMNS, select(
         c.id, literal(action_id, Integer), literal(now, DateTime), c.marketing_status,
         values.get("marketing_status", c.marketing_status), c.pending_non_marketing,
         values.get("pending_non_marketing", c.pending_non_marketing),
     ).select_from(t).join(Contact, Contact.id == t.c.contact_id).where(good, changed)))
     session.execute(
-        update(Contact).where(Contact.id == t.c.contact_id, t.c.error.is_(None)).values(**values)
+        update(Contact).where(Contact.id == t.c.contact_id, good).values(**values)
         .execution_options(synchronize_session=False)
     )
 
@@ -235,7 +269,7 @@ REBUILD_INDEXES_FROM = 50_000
 
 
 def insert_new(session: Session, t: Table, *, initial_status: str, action_id: int, now: datetime,
-               new_rows: int = 0) -> None:
+               new_rows: int = 0, rows: RowRange | None = None) -> None:
     """ONE INSERT ... SELECT of the good rows with no contact yet, in file order.
 
     Status: the row's own, else ``initial_status`` (the import's default, or
@@ -243,11 +277,7 @@ def insert_new(session: Session, t: Table, *, initial_status: str, action_id: in
     with "until next update" = Yes. Source: the row's source tool, else "import".
     ``new_rows`` (how many that is) decides whether to rebuild the indexes after.
     """
-    rebuild = []
-    if is_sqlite(session.get_bind()) and new_rows >= REBUILD_INDEXES_FROM:
-        existing = session.scalar(select(func.count()).select_from(Contact)) or 0
-        if new_rows > existing:
-            rebuild = _secondary_indexes()
+    rebuild = secondary_indexes_to_rebuild(session, new_rows)
     conn = session.connection()
     for ix in rebuild:
         ix.drop(conn)
@@ -264,7 +294,7 @@ def insert_new(session: Session, t: Table, *, initial_status: str, action_id: in
         func.coalesce(t.c.status, literal(initial_status)),
         func.coalesce(t.c.pending, false()),
         _json(session, t.c.custom),
-    ).where(new, t.c.error.is_(None)).order_by(t.c.row_no)
+    ).where(_within(t, rows), new, t.c.error.is_(None)).order_by(t.c.row_no)
     created = insert(Contact).from_select(
         ["email", "first_name", "last_name", "company", "country", "lifecycle_stage", "source",
          "created_at", "last_activity_at", "hard_bounced", "unsubscribed", "marketing_status",
@@ -285,6 +315,16 @@ def insert_new(session: Session, t: Table, *, initial_status: str, action_id: in
         Contact.id, literal(action_id, Integer), literal(now, DateTime), null(), Contact.marketing_status,
         null(), Contact.pending_non_marketing,
     ).where(Contact.id > (before or 0)).order_by(Contact.id)))
+
+
+def secondary_indexes_to_rebuild(session: Session, new_rows: int) -> list:
+    """SQLite: the contacts' secondary indexes, when inserting ``new_rows`` is faster with
+    them dropped and built again after (see REBUILD_INDEXES_FROM); else none."""
+    if is_sqlite(session.get_bind()) and new_rows >= REBUILD_INDEXES_FROM:
+        existing = session.scalar(select(func.count()).select_from(Contact)) or 0
+        if new_rows > existing:
+            return _secondary_indexes()
+    return []
 
 
 def _json(session: Session, text_column):
