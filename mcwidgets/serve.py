@@ -197,7 +197,8 @@ def plan(app: App, *, port: int = DEFAULT_PORT, user: str | None = None, now=Non
     env["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATES_ROOT)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p])
     env.pop("JUPYTER_TOKEN", None)
     env.pop("JUPYTER_TOKEN_FILE", None)
-    argv = [sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={port}", *voila_flags(settings)]
+    # Voila plus the route of plotly's widget bundle (voila_server.py)
+    argv = [sys.executable, "-m", "mcwidgets.voila_server", str(NOTEBOOK), f"--port={port}", *voila_flags(settings)]
     url = f"http://{HOST}:{port}/"
     if token:
         secret = secrets.token_urlsafe(24)
