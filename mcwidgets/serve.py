@@ -49,6 +49,10 @@ VOILA_SETTINGS: dict[str, object] = {
     "VoilaConfiguration.template": TEMPLATE,  # lab without CDN links
     "VoilaConfiguration.theme": "light",
     "VoilaConfiguration.show_tracebacks": False,  # errors are shown as messages, never tracebacks
+    # plotly's JupyterLab renderer of plotly *outputs* bundles all of plotly.js (4.8 MB) and
+    # Voila loads it on every page; the dashboard has none (its chart is a FigureWidget,
+    # whose plotly.js the server serves itself: voila_server.py).
+    "VoilaConfiguration.extension_denylist": ["jupyterlab-plotly"],
     # A kernel per page, at most DEFAULT_MAX_KERNELS at once (--max-kernels); a page over
     # the cap gets a sentence saying so (serve_kernels.py).
     "VoilaConfiguration.multi_kernel_manager_class": "mcwidgets.serve_kernels.CappedKernelManager",

@@ -35,7 +35,8 @@ def test_fresh_database_gets_the_demo_and_the_first_admin(sqlite_url, capsys):
                  "--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=15",
                  "--MappingKernelManager.cull_connected=False", "--CappedKernelManager.max_kernels=4",
                  "--VoilaConfiguration.multi_kernel_manager_class=mcwidgets.serve_kernels.CappedKernelManager",
-                 "--VoilaConfiguration.template=mcwidgets", "--Voila.open_browser=False"):
+                 "--VoilaConfiguration.template=mcwidgets", "--Voila.open_browser=False",
+                 "--VoilaConfiguration.extension_denylist=['jupyterlab-plotly']"):
         assert flag in argv
     assert not any("token" in a for a in argv)
     assert App.open(sqlite_url, now=NOW).status().total == 60
