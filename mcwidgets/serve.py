@@ -31,6 +31,7 @@ from .kernel_check import require_kernel
 from .services import users
 from .services.import_upload import UPLOAD_MESSAGE_BYTES
 from .store.engine import ENV_URL
+from .widgets.plotly_loader import plotly_major
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 NOTEBOOK = PACKAGE_DIR / "notebooks" / "dashboard.ipynb"
@@ -49,10 +50,6 @@ VOILA_SETTINGS: dict[str, object] = {
     "VoilaConfiguration.template": TEMPLATE,  # lab without CDN links
     "VoilaConfiguration.theme": "light",
     "VoilaConfiguration.show_tracebacks": False,  # errors are shown as messages, never tracebacks
-    # plotly's JupyterLab renderer of plotly *outputs* bundles all of plotly.js (4.8 MB) and
-    # Voila loads it on every page; the dashboard has none (its chart is a FigureWidget,
-    # whose plotly.js the server serves itself: voila_server.py).
-    "VoilaConfiguration.extension_denylist": ["jupyterlab-plotly"],
     # A kernel per page, at most DEFAULT_MAX_KERNELS at once (--max-kernels); a page over
     # the cap gets a sentence saying so (serve_kernels.py).
     "VoilaConfiguration.multi_kernel_manager_class": "mcwidgets.serve_kernels.CappedKernelManager",
@@ -168,9 +165,15 @@ def voila_settings(*, max_kernels: int = DEFAULT_MAX_KERNELS, allow_hosts=(),
                               "preheated kernels count against the cap")
     pool = {"VoilaConfiguration.preheat_kernel": True, "VoilaConfiguration.default_pool_size": preheat} \
         if preheat > 0 else {}
+    # plotly 6+: its JupyterLab extension is only the renderer of plotly *outputs*, with all of
+    # plotly.js (4.8 MB), which Voila loads on every page; the dashboard has none (its chart is
+    # a FigureWidget, whose plotly.js the server serves itself: voila_server.py).
+    no_renderer = {"VoilaConfiguration.extension_denylist": ["jupyterlab-plotly"]} \
+        if (plotly_major() or 0) >= 6 else {}
     return {
         **VOILA_SETTINGS,
         **pool,
+        **no_renderer,
         "CappedKernelManager.max_kernels": max_kernels,
         # Voila itself sets allow_remote_access=True (any Host); these settings are
         # applied after its own, so the Host check of Jupyter server is back on.

@@ -11,7 +11,7 @@ connects. The chart's ``_esm`` is then :func:`loader_esm`: a few hundred bytes t
 import the preloaded module. Anywhere else (JupyterLab, nbval) the variable is not
 set and the chart is a plain ``FigureWidget``.
 
-No heavy imports here: the Voila server process imports :data:`ENV_PLOTLY_ESM`.
+No heavy imports here: the Voila server process and ``serve`` import from this module.
 """
 
 from __future__ import annotations
@@ -38,6 +38,16 @@ function baseUrl() {
 const mod = await import(new URL(baseUrl() + PATH, document.baseURI).href);
 export default mod.default;
 """
+
+
+def plotly_major() -> int | None:
+    """The installed plotly's major version (without importing plotly), None without one."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return int(version("plotly").split(".")[0])
+    except (PackageNotFoundError, ValueError):
+        return None
 
 
 def served_path(environ=None) -> str | None:
