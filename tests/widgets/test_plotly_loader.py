@@ -104,3 +104,14 @@ def test_without_a_usable_page_config_the_loader_asks_the_servers_root(tmp_path,
     done = run_loader(tmp_path, config)
     assert done.returncode != 0
     assert f"file:///{PATH}" in done.stderr  # "/" + PATH against the document's URL
+
+
+BASIC_TRACE_TYPES = {"scatter", "bar", "pie"}  # what plotly.js-basic draws (the served bundle)
+
+
+def test_the_chart_uses_only_trace_types_of_plotlys_basic_bundle(app, monkeypatch):
+    monkeypatch.setenv(ENV_PLOTLY_ESM, PATH)
+    app.create_contact("m0@example.com", status="marketing")
+    chart = UsageChart(app)
+    types = {t.type for t in chart.figure.data}
+    assert types and types <= BASIC_TRACE_TYPES, types
