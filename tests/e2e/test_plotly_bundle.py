@@ -65,6 +65,9 @@ def test_the_page_preloads_the_bundle_once_and_the_chart_state_is_small(browser,
         page.wait_for_selector(TRACE, timeout=90_000)
 
         assert page.locator('link[rel="modulepreload"]').get_attribute("href") == "/" + PLOTLY_ESM_PATH
+        # and run while the page loads (not once the widget state came): the same URL, so one module
+        early = page.locator('script[type="module"]').evaluate_all("els => els.map(e => e.textContent)")
+        assert [t for t in early if f'import("/{PLOTLY_ESM_PATH}")' in t]
         # one request: the chart's loader imported the module the page had preloaded
         assert [r for r in requests if PLOTLY_ESM_PATH in r] == [url + PLOTLY_ESM_PATH]
         # nor plotly's JupyterLab renderer of plotly outputs (another 4.8 MB): the page has none
