@@ -31,6 +31,7 @@ from .kernel_check import require_kernel
 from .services import users
 from .services.import_upload import UPLOAD_MESSAGE_BYTES
 from .store.engine import ENV_URL
+from .widgets.plotly_loader import plotly_major
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 NOTEBOOK = PACKAGE_DIR / "notebooks" / "dashboard.ipynb"
@@ -164,9 +165,15 @@ def voila_settings(*, max_kernels: int = DEFAULT_MAX_KERNELS, allow_hosts=(),
                               "preheated kernels count against the cap")
     pool = {"VoilaConfiguration.preheat_kernel": True, "VoilaConfiguration.default_pool_size": preheat} \
         if preheat > 0 else {}
+    # plotly 6+: its JupyterLab extension is only the renderer of plotly *outputs*, with all of
+    # plotly.js (4.8 MB), which Voila loads on every page; the dashboard has none (its chart is
+    # a FigureWidget, whose plotly.js the server serves itself: voila_server.py).
+    no_renderer = {"VoilaConfiguration.extension_denylist": ["jupyterlab-plotly"]} \
+        if (plotly_major() or 0) >= 6 else {}
     return {
         **VOILA_SETTINGS,
         **pool,
+        **no_renderer,
         "CappedKernelManager.max_kernels": max_kernels,
         # Voila itself sets allow_remote_access=True (any Host); these settings are
         # applied after its own, so the Host check of Jupyter server is back on.
@@ -197,7 +204,8 @@ def plan(app: App, *, port: int = DEFAULT_PORT, user: str | None = None, now=Non
     env["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATES_ROOT)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p])
     env.pop("JUPYTER_TOKEN", None)
     env.pop("JUPYTER_TOKEN_FILE", None)
-    argv = [sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={port}", *voila_flags(settings)]
+    # Voila plus the route of plotly's widget bundle (voila_server.py)
+    argv = [sys.executable, "-m", "mcwidgets.voila_server", str(NOTEBOOK), f"--port={port}", *voila_flags(settings)]
     url = f"http://{HOST}:{port}/"
     if token:
         secret = secrets.token_urlsafe(24)

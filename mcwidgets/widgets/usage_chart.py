@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 from copy import deepcopy
+from functools import lru_cache
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from .figures import usage_figure
 from .panel_kit import Refreshing, html_widget
+from .plotly_loader import loader_esm, served_path
 from .resize import ResizeNudge
 
 # No mode bar: its buttons ("Share chart...", zoom, pan, ...) were seven stops in the tab
 # order for a chart that reads well as drawn (issue 15: accessibility).
 PLOT_CONFIG = {"responsive": True, "displaylogo": False, "displayModeBar": False}
+
+
+@lru_cache(maxsize=None)
+def _served_figure_widget(path: str) -> type:
+    """A ``FigureWidget`` whose ES module is a tiny loader of plotly's bundle served at
+    ``path`` (``plotly_loader.py``), instead of the ~5 MB bundle itself."""
+    return type("ServedFigureWidget", (go.FigureWidget,), {"_esm": loader_esm(path), "__module__": __name__})
+
+
+def figure_widget(figure: go.Figure, environ=None) -> go.FigureWidget:
+    """``figure`` as a FigureWidget: under ``mcwidgets serve`` one that loads plotly.js
+    from the server (``$MCWIDGETS_PLOTLY_ESM``), elsewhere plotly's own."""
+    path = served_path(environ)
+    return go.FigureWidget(figure) if path is None else _served_figure_widget(path)(figure)
 
 
 class UsageChart(Refreshing, widgets.VBox):
@@ -30,7 +46,7 @@ class UsageChart(Refreshing, widgets.VBox):
         self.app = app
         self.width = width
         self.history_days = history_days
-        self.figure = go.FigureWidget(self.build_figure(report))
+        self.figure = figure_widget(self.build_figure(report))
         self.figure._config = PLOT_CONFIG
         self.figure.add_class("mcw-usage-figure")
         self.message = html_widget("mcw-chart-message")

@@ -30,12 +30,13 @@ def test_fresh_database_gets_the_demo_and_the_first_admin(sqlite_url, capsys):
     assert plan["user"] == "admin" and plan["url"] == "http://127.0.0.1:8866/"
     assert plan["env"] == {"MCWIDGETS_USER": "admin", "MCWIDGETS_NOW": NOW}
     argv = plan["argv"]
-    assert argv[1:3] == ["-m", "voila"] and Path(argv[3]) == serve.NOTEBOOK and serve.NOTEBOOK.exists()
+    assert argv[1:3] == ["-m", "mcwidgets.voila_server"] and Path(argv[3]) == serve.NOTEBOOK and serve.NOTEBOOK.exists()
     for flag in ("--port=8866", "--Voila.ip=127.0.0.1", "--VoilaConfiguration.show_tracebacks=False",
                  "--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=15",
                  "--MappingKernelManager.cull_connected=False", "--CappedKernelManager.max_kernels=4",
                  "--VoilaConfiguration.multi_kernel_manager_class=mcwidgets.serve_kernels.CappedKernelManager",
-                 "--VoilaConfiguration.template=mcwidgets", "--Voila.open_browser=False"):
+                 "--VoilaConfiguration.template=mcwidgets", "--Voila.open_browser=False",
+                 "--VoilaConfiguration.extension_denylist=['jupyterlab-plotly']"):
         assert flag in argv
     assert not any("token" in a for a in argv)
     assert App.open(sqlite_url, now=NOW).status().total == 60

@@ -65,6 +65,8 @@ def test_a_venv_without_test_extras_serves_the_dashboard(bare_venv, browser):
             response = page.goto(url)
             assert response.status == 200, page.content()[:2000]
             page.wait_for_selector(".mcw-count-marketing .mcw-value", timeout=90_000)
+            # the chart's plotly.js comes from the installed package, served by its Voila (voila_server.py)
+            page.wait_for_selector(".mcw-usage-chart .js-plotly-plot .scatterlayer .trace", timeout=90_000)
             shown = {key: int(page.locator(f".mcw-count-{key} .mcw-value").first.get_attribute("data-value"))
                      for key in ("marketing", "non-marketing")}
         finally:
