@@ -26,9 +26,6 @@ from ..domain.csv_safety import read_cell
 from ..domain.errors import ValidationError
 
 
-BYTES_PER_ROW = 150  # a CRM export's row is 100-300 bytes: on the low side, large files count as large
-
-
 class CsvInput:
     """The CSV source: opened, its delimiter sniffed, readable twice (for the error report)."""
 
@@ -58,11 +55,6 @@ class CsvInput:
             self.file = f
             self.name = str(getattr(path_or_file, "name", "") or "file")
         self.start = self.file.tell()
-        try:
-            self._size = os.fstat(self.file.fileno()).st_size
-        except (OSError, AttributeError, io.UnsupportedOperation):  # an in-memory file: its length
-            self._size = self.file.seek(0, io.SEEK_END)
-            self.file.seek(self.start)
         first = self._decode(self.file.readline)
         self.file.seek(self.start)
         counts = {d: first.count(d) for d in (",", ";", "\t")}
@@ -70,11 +62,6 @@ class CsvInput:
 
     def __enter__(self):
         return self
-
-    def estimated_rows(self) -> int:
-        """A guess at how many data rows the file holds, from its size (no reading):
-        enough to choose how to load them (``store.importing.secondary_indexes_to_rebuild``)."""
-        return self._size // BYTES_PER_ROW
 
     def __exit__(self, *exc):
         for f in reversed(self._owned):

@@ -17,6 +17,9 @@ of the file:
 5. ``insert_new``: ONE INSERT ... SELECT of the new contacts, then ONE INSERT ...
    SELECT of their audit rows (the staged rows joined to the contacts they created).
 
+Each statement takes ``rows=(first, last)`` to work on one chunk's staged rows only
+(PostgreSQL applies a file chunk by chunk while the next is read: ``services.importer``).
+
 An import the spike guard holds keeps its staged rows in ``held_import_rows``
 (``hold_rows``); its approval loads exactly those back into a new staging table
 (``load_held_rows``) instead of reading the file again.
