@@ -455,3 +455,17 @@ def test_column_picker_names_are_the_filters_property_labels(app, tmp_path):
             assert filter_labels[name] in panel.columns_input.allowed_tags, name
     panel.columns_input.value = ["Email", "Create date", "Hard bounced"]
     assert panel.grid.columns == ["email", "created_at", "hard_bounced"]
+
+
+def test_the_grid_code_is_sent_without_its_indentation():
+    """compact() drops only indentation and blank lines: each line of grid.js/css, stripped, in order."""
+    from mcwidgets.widgets.grid import STATIC
+
+    for name, sent in (("grid.js", ContactGrid._esm), ("grid.css", ContactGrid._css)):
+        source = (STATIC / name).read_text(encoding="utf-8")
+        assert sent.splitlines() == [line.strip() for line in source.splitlines() if line.strip()]
+        assert len(sent) < len(source) - 50
+    js = (STATIC / "grid.js").read_text(encoding="utf-8")
+    literals = re.findall(r"`[^`]*`", js)
+    assert js.count("`") == 2 * len(literals)  # template literals pair up ...
+    assert not [t for t in literals if "\n" in t]  # ... and none spans lines, so indentation is never text
