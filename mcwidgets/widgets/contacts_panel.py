@@ -178,19 +178,8 @@ class ContactsPanel(widgets.VBox):
             self._view_failed("could not load the view", e, "Could not load the view")
             return
         sort = info.sort or {"column": DEFAULT_SORT, "descending": False}
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-        self._applying = True
-        try:
-            self.builder.filter = info.filter
-            self.grid.configure(filter=dict(self.builder.filter), sort=sort["column"], descending=sort["descending"],
-                                columns=info.columns or list(DEFAULT_COLUMNS))
-            if self.view_select.value != name:
-                self.view_select.value = name
-        finally:
-            self._applying = False
+        self._show(info.filter, sort=sort["column"], descending=sort["descending"],
+                   columns=info.columns or list(DEFAULT_COLUMNS), view=name)
         self.view_name.value = name
         self.view_message.value = ""
 
@@ -198,20 +187,9 @@ class ContactsPanel(widgets.VBox):
         """The savings planner's review: ``filter`` in the builder and the grid, least recent
         activity first, every match selected (acting on it is the usual bulk action);
         ``note`` (HTML) says why, right above the grid's actions."""
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
         columns = list(self.grid.columns)
         columns += [c for c in ("last_activity_at", "hard_bounced", "unsubscribed") if c not in columns]
-        self._applying = True
-        try:
-            self.builder.filter = filter
-            self.view_select.value = CHOOSE
-            self.grid.configure(filter=dict(self.builder.filter), sort="last_activity_at", descending=False,
-                                columns=columns)
-        finally:
-            self._applying = False
+        self._show(filter, sort="last_activity_at", descending=False, columns=columns)
         self.grid.select_all_matching(when_counted=True)  # the count may still be on its way
         self.actions.close()
         self.selection_note.value = note or ""
@@ -219,6 +197,13 @@ class ContactsPanel(widgets.VBox):
     def show_body(self, filter: dict, sort: str | None, descending: bool | None, columns) -> None:
         """A pasted filter or search body (``PasteFilter``): its filter in the builder and the
         grid, its sort and columns when it has them (None keeps the grid's)."""
+        self._show(filter, sort=sort, descending=descending, columns=columns)
+        self.selection_note.value = ""
+
+    def _show(self, filter: dict, *, sort, descending, columns, view: str = CHOOSE) -> None:
+        """``filter`` in the builder and the grid at once, with this sort and these columns:
+        the debounced apply of a typed filter is cancelled, and the builder's echo of the new
+        filter does not reload the grid a second time (``_applying``)."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
@@ -226,12 +211,11 @@ class ContactsPanel(widgets.VBox):
         self._applying = True
         try:
             self.builder.filter = filter
-            self.view_select.value = CHOOSE
-            self.grid.configure(filter=dict(self.builder.filter), sort=sort, descending=descending,
-                                columns=columns)
+            self.grid.configure(filter=dict(self.builder.filter), sort=sort, descending=descending, columns=columns)
+            if self.view_select.value != view:
+                self.view_select.value = view
         finally:
             self._applying = False
-        self.selection_note.value = ""
 
     _name_error = False  # the view message is the "type a name" error: typing a name clears it
 
